@@ -1,0 +1,43 @@
+"""One filter set for the roster: the page, the API and the exports filter the same way."""
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts import scope
+
+from .models import Enterprise, Industry, KeyDomain, Status
+from .validators import normalize_text
+
+
+def _townships(request):
+    if request is None:
+        return Enterprise.township.field.related_model.objects.none()
+    return scope.townships(request.user)
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Name or credit code"))
+    township = django_filters.ModelChoiceFilter(queryset=_townships, label=_("Township"))
+    industry = django_filters.ModelChoiceFilter(queryset=Industry.objects.filter(parent__isnull=True),
+                                                method="filter_industry", label=_("Industry"))
+    key_domain = django_filters.ModelChoiceFilter(field_name="key_domains", queryset=KeyDomain.objects.all(),
+                                                  label=_("Key domain"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    above_scale = django_filters.BooleanFilter(label=_("Above designated size"))
+    is_key_sector = django_filters.BooleanFilter(label=_("Key sector"))
+    min_dust_workers = django_filters.NumberFilter(field_name="dust_workers_per_shift", lookup_expr="gte",
+                                                   label=_("Dust workers per shift at least"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "township", "industry", "key_domain", "status", "above_scale", "is_key_sector",
+                  "min_dust_workers", "grid_cell"]
+
+    def filter_q(self, queryset, name, value):
+        value = normalize_text(value)
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__iexact=value.upper().replace(" ", "")))
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(Q(industry=value) | Q(industry__parent=value))

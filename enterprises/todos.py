@@ -1,0 +1,32 @@
+"""What the roster asks of each role on its home page."""
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.accounts import scope
+from portal.ui import Todo, register_todos
+
+from .models import Enterprise, Status
+
+
+@register_todos
+def roster_todos(user):
+    if not (user.is_superuser or user.role in scope.REGION_ROLES):
+        return []
+    live = scope.visible(user, Enterprise.objects.exclude(status=Status.DEREGISTERED))
+    url = reverse("enterprises:list")
+    counts = live.aggregate(
+        no_principal_phone=_count(principal_phone=""),
+        no_cell=_count(grid_cell__isnull=True),
+        key_no_section=_count(is_key_sector=True, safety_section_established=False),
+    )
+    return [
+        Todo(_("Enterprises without the principal's phone"), counts["no_principal_phone"], url),
+        Todo(_("Enterprises outside any grid cell"), counts["no_cell"], url, "secondary"),
+        Todo(_("Key-sector enterprises without a safety management section"), counts["key_no_section"],
+             f"{url}?is_key_sector=true", "danger"),
+    ]
+
+
+def _count(**filters):
+    from django.db.models import Count, Q
+    return Count("pk", filter=Q(**filters))

@@ -1,0 +1,91 @@
+"""Small cross-cutting helpers for pages: Bootstrap-styled forms, paging, the navigation menu and
+the to-do registry. Imports no business app: apps register their menu entries and to-dos."""
+from dataclasses import dataclass
+
+from django import forms
+from django.core.paginator import Paginator
+
+
+class BootstrapFormMixin:
+    """Adds Bootstrap classes to widgets and marks invalid fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                continue
+            css = "form-select" if isinstance(widget, (forms.Select, forms.SelectMultiple)) else "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
+def paginate(request, queryset, per_page=50, max_per_page=200):
+    try:
+        per_page = min(int(request.GET.get("per_page", per_page)), max_per_page)
+    except ValueError:
+        pass
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_without(request, *keys):
+    """The current query string minus ``keys`` (for paging links that keep the filters)."""
+    params = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+# -- navigation -----------------------------------------------------------------------------------
+@dataclass
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple  # roles that see it; "superuser" for superusers
+    order: int = 100
+
+
+_nav = []
+
+
+def register_nav(label, url_name, roles, order=100):
+    _nav.append(NavItem(label, url_name, tuple(roles), order))
+
+
+def nav_items_for(user):
+    if not user.is_authenticated:
+        return []
+    return sorted((i for i in _nav if user.role in i.roles or (user.is_superuser and "superuser" in i.roles)),
+                  key=lambda i: i.order)
+
+
+# -- to-do list on each role's home page ----------------------------------------------------------
+_todo_providers = []
+
+
+@dataclass
+class Todo:
+    label: str
+    count: int
+    url: str = ""
+    level: str = "warning"  # bootstrap colour
+
+
+def register_todos(fn):
+    """``fn(user) -> list[Todo]``; each app adds what its records ask of the user."""
+    _todo_providers.append(fn)
+    return fn
+
+
+def todos_for(user):
+    items = []
+    for provider in _todo_providers:
+        items.extend(t for t in provider(user) if t.count)
+    return items

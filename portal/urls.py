@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import views
+from .api import router
+
+
+def _superuser_only(request):
+    # Django's own admin site is for superusers only; every role works through the portal's pages.
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superuser_only
+admin.site.site_header = "监管平台 · 系统管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("portal.accounts.urls")),
+    path("manage/", include("portal.accounts.manage_urls")),
+    path("jobs/", include("portal.jobs.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/auth/", include("rest_framework.urls", namespace="rest_framework")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
