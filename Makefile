@@ -2,6 +2,7 @@
 # http://127.0.0.1:8000) and `make test` (the whole suite, on PostgreSQL by default).
 PY := .venv/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 DEMO_ENTERPRISES ?= 3000
 
 .PHONY: setup demo demo-data run test bench messages
@@ -19,7 +20,8 @@ run:
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+	DB_CONN_MAX_AGE=0 DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/run.py

@@ -21,15 +21,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # Fandol (FangSong, Song, Kai, Hei) for official documents: taken out of Debian's package, never committed.
-if ! ls var/fonts/*.otf >/dev/null 2>&1; then
-  echo "== extracting the Fandol fonts from texlive-lang-chinese"
-  tmp=$(mktemp -d)
-  (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null 2>&1 || { apt-get update -qq && apt-get download texlive-lang-chinese; })
-  dpkg -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
-  mkdir -p var/fonts
-  cp "$tmp"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/*.otf var/fonts/
-  rm -rf "$tmp"
-fi
+bash scripts/fonts.sh var/fonts
 
 if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"
@@ -47,12 +39,7 @@ vstamp=static/vendor/.installed-$(sha1sum package.json | cut -c1-12)
 if [ ! -f "$vstamp" ]; then
   echo "== installing front-end packages"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi
-  rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/htmx static/vendor/echarts
-  cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
-  cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
-  cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
-  cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
-  cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
+  bash scripts/vendor.sh
   touch "$vstamp"
 fi
 
