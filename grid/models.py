@@ -60,6 +60,8 @@ class Region(models.Model):
         return len(self.path) // PATH_STEP
 
     def clean(self):
+        if not self.level:
+            return
         expected_parent = {
             self.Level.CITY: None, self.Level.DISTRICT: self.Level.CITY,
             self.Level.TOWNSHIP: self.Level.DISTRICT, self.Level.VILLAGE: self.Level.TOWNSHIP,

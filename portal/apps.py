@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "监管平台"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from .ui import register_nav
+
+        register_nav(_("Territory"), "regions:tree", ("bureau_staff", "township_inspector", "superuser"), order=50)

@@ -185,6 +185,7 @@ STORAGES = {
         if DEBUG else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+WHITENOISE_USE_FINDERS = not PRODUCTION  # development and tests serve static files straight from the apps
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"  # never served directly: files go through scoped views
 FONT_DIR = Path(env("PORTAL_FONT_DIR", BASE_DIR / "var" / "fonts"))

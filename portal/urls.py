@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("manage/", include("portal.accounts.manage_urls")),
     path("jobs/", include("portal.jobs.urls")),
+    path("regions/", include("portal.regions")),
     path("enterprises/", include("enterprises.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/", include("rest_framework.urls", namespace="rest_framework")),

@@ -43,6 +43,7 @@ if [ ! -f "$vstamp" ]; then
   touch "$vstamp"
 fi
 
+mkdir -p staticfiles var/media
 echo "== compiling messages"
 .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
 echo "== set-up done"
