@@ -10,6 +10,12 @@ from .models import Enterprise, Status
 
 @register_todos
 def roster_todos(user):
+    member = scope.membership(user)
+    if member is not None:
+        return _enterprise_todos(user, member)
+    if user.role == "grid_member":
+        n = scope.visible(user, Enterprise.objects.exclude(status=Status.DEREGISTERED)).count()
+        return [Todo(_("Enterprises in your grid cells"), n, reverse("enterprises:list"), "info")]
     if not (user.is_superuser or user.role in scope.REGION_ROLES):
         return []
     live = scope.visible(user, Enterprise.objects.exclude(status=Status.DEREGISTERED))
@@ -30,3 +36,17 @@ def roster_todos(user):
 def _count(**filters):
     from django.db.models import Count, Q
     return Count("pk", filter=Q(**filters))
+
+
+def _enterprise_todos(user, member):
+    """What an enterprise's own users are asked to file."""
+    if member.position not in scope.ENTERPRISE_WRITER_POSITIONS:
+        return []
+    enterprise = member.enterprise
+    url = reverse("enterprises:detail", args=[enterprise.pk])
+    needs_sites = (enterprise.key_domains.filter(code="hazchem").exists()
+                   and not enterprise.chemical_sites.exists())
+    return [
+        Todo(_("Fill in the principal's phone"), int(not enterprise.principal_phone), url),
+        Todo(_("Register the hazardous-chemical storage sites"), int(needs_sites), url, "danger"),
+    ]
