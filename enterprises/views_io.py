@@ -1,18 +1,97 @@
-"""Roster import and export pages (being written)."""
+"""Roster import and export pages. The work is in ``importers`` / ``exports``; the import always
+runs as a job (in the request without a worker, in the background with one) and the user follows
+it on the job page; an export answers directly up to ``EXPORT_SYNC_MAX_ROWS`` rows, past that it
+becomes a job too."""
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext as _, gettext_lazy
+
+from portal.accounts.models import AccessLog
+from portal.accounts.services import access_log_write, client_ip
+from portal.jobs.models import Job
+from portal.jobs.services import job_start
+from portal.ui import query_without
+
+from . import exports, importers
+from .tasks import EXPORT_JOB, IMPORT_JOB, export_detail
 
 
+class RosterImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Roster file (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.cleaned_data["content"] = importers.upload_check(upload)
+        except importers.RosterImportError as exc:
+            raise forms.ValidationError(exc.messages) from None
+        return upload
+
+
+def _require_importer(user):
+    if not importers.may_import(user):
+        raise Http404("No roster import for this role")
+
+
+@login_required
 def roster_import(request):
-    raise Http404
+    user = request.user
+    _require_importer(user)
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with transaction.atomic():  # the job is queued once its file is stored
+            job = job_start(owner=user, kind=IMPORT_JOB, title=_("Roster import: %(name)s") % {"name": upload.name},
+                            params={"file_name": upload.name, "remote_addr": client_ip(request),
+                                    "language": get_language()})
+            # The upload stays on the job (so its errors can be marked on it); ``file_name`` stays
+            # empty: the job page offers a download only for files a job produced.
+            job.file.save(f"roster-import-{job.pk}.xlsx", ContentFile(form.cleaned_data["content"]), save=True)
+        return redirect("jobs:detail", pk=job.pk)
+    return render(request, "enterprises/import.html", {
+        "form": form, "max_mb": settings.IMPORT_MAX_BYTES / 1024 / 1024,
+        "recent": Job.objects.filter(owner=user, kind=IMPORT_JOB)[:5],
+    })
 
 
+@login_required
 def import_template(request):
-    raise Http404
+    _require_importer(request.user)
+    return exports.xlsx_response(exports.roster_template_xlsx(request.user), _("Roster import template") + ".xlsx")
 
 
+@login_required
 def import_errors(request, job_pk):
-    raise Http404
+    """The uploaded file again, its bad cells filled red with the reasons as comments."""
+    job = get_object_or_404(Job, pk=job_pk, owner=request.user, kind=IMPORT_JOB, state=Job.State.FAILED)
+    errors = job.result.get("errors") or []
+    if not job.file or not errors or not job.result.get("markable"):
+        raise Http404("No marked file for this job")
+    with job.file.open("rb") as f:
+        content = importers.roster_errors_xlsx(f, errors)
+    stem = Path(job.params.get("file_name") or "roster").stem
+    return exports.xlsx_response(content, f"{stem}-{_('errors')}.xlsx")
 
 
+@login_required
 def roster_export(request):
-    raise Http404
+    """The roster as filtered on the roster page (same query string), as the user may see it."""
+    user = request.user
+    query = query_without(request, "page", "per_page")
+    queryset = exports.export_queryset(user, query)
+    rows = queryset.count()
+    if rows <= settings.EXPORT_SYNC_MAX_ROWS:
+        content = exports.roster_xlsx(queryset)
+        access_log_write(kind=AccessLog.Kind.EXPORT, request=request, user=user, detail=export_detail(query, rows))
+        return exports.xlsx_response(content, exports.roster_file_name())
+    job = job_start(owner=user, kind=EXPORT_JOB, title=_("Roster export (%(n)d enterprises)") % {"n": rows},
+                    params={"query": query, "remote_addr": client_ip(request), "language": get_language()})
+    return redirect("jobs:detail", pk=job.pk)
