@@ -1,0 +1,136 @@
+"""Demo data: a registry of generators that ``manage.py demo_data`` runs in order.
+
+Each app that has demo data adds a ``demo.py`` calling ``register(name, fn, order)``; the command
+imports every installed app's ``demo`` module (``autodiscover_modules``, as the admin does), so
+this module imports no business app. A generator receives a ``DemoContext``: the seeded random
+generator, the size options, the territory and the users made so far, and a place to list the
+accounts it creates. Built in here (apps to the left of the business apps): the territory
+(order 10, from ``grid.demo``) and one user per role (order 20). ``enterprises.demo`` follows at 30;
+later apps take higher numbers.
+
+Demo writes go in bulk (``bulk_create``) and so bypass django-auditlog's signals: acceptable for
+demo data, which no one supervised.
+"""
+from dataclasses import dataclass, field
+import datetime
+import random
+from typing import Callable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.utils.module_loading import autodiscover_modules
+
+from grid.demo import territory_build
+from grid.models import Region
+
+from .accounts.models import Role
+from .accounts.services import temporary_password, user_create
+
+
+@dataclass
+class Generator:
+    name: str
+    fn: Callable
+    order: int = 100
+    populated: Callable | None = None  # () -> bool: this generator's data is already there
+
+
+_generators = {}
+
+
+def register(name, fn, order=100, populated=None):
+    """Add (or replace) a generator; ``populated`` tells ``--if-empty`` that its data exists."""
+    _generators[name] = Generator(name, fn, order, populated)
+
+
+def generators():
+    autodiscover_modules("demo")
+    return sorted(_generators.values(), key=lambda g: (g.order, g.name))
+
+
+def populated():
+    """Names of the generators whose data is already in the database."""
+    return [g.name for g in generators() if g.populated is not None and g.populated()]
+
+
+@dataclass
+class Account:
+    username: str
+    role: str
+    bound_to: str
+    password: str  # empty when the account already existed and was left alone
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    seed: int
+    enterprises: int
+    districts: int
+    today: datetime.date
+    log: Callable = print
+    territory: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)  # username -> User
+    accounts: list = field(default_factory=list)  # Account rows printed at the end
+    shared: dict = field(default_factory=dict)  # anything a generator leaves for later ones
+
+    def account_create(self, *, username, role, bound_to="", region=None, grid_cells=(), full_name="",
+                       superuser=False):
+        """A demo account with a printed password that meets the policy and need not be changed
+        (``must_change_password`` off: these are demo accounts). An existing account is left alone."""
+        User = get_user_model()
+        existing = User.objects.filter(username=username).first()
+        if existing is not None:
+            self.users[username] = existing
+            self.accounts.append(Account(username, str(Role(existing.role).label), bound_to, ""))
+            return existing
+        password = temporary_password(12)
+        validate_password(password)
+        user, _password = user_create(username=username, role=role, password=password, region=region,
+                                      grid_cells=grid_cells, full_name=full_name)
+        user.must_change_password = False
+        user.is_superuser = user.is_staff = superuser
+        user.save(update_fields=["must_change_password", "is_superuser", "is_staff"])
+        self.users[username] = user
+        label = f"{Role(role).label} (superuser)" if superuser else str(Role(role).label)
+        self.accounts.append(Account(username, label, bound_to, password))
+        return user
+
+
+def run(ctx):
+    for generator in generators():
+        ctx.log(f"· {generator.name}")
+        generator.fn(ctx)
+    return ctx
+
+
+# -- built-in generators ------------------------------------------------------------------------
+def _territory(ctx):
+    ctx.territory = territory_build(rng=ctx.rng, districts=ctx.districts)
+    t = ctx.territory
+    ctx.log(f"  {len(t['districts'])} districts, {len(t['townships'])} townships, "
+            f"{sum(len(v) for v in t['villages'].values())} villages, "
+            f"{sum(len(c) for c in t['cells'].values())} grid cells")
+
+
+def _users(ctx):
+    city = ctx.territory["city"]
+    wujin = Region.objects.get(code="320412")
+    hutang = Region.objects.get(parent=wujin, name="湖塘镇")
+    hutang_cells = [cell for village in ctx.territory["villages"].get(hutang.pk, [])
+                    for cell in ctx.territory["cells"].get(village.pk, [])][:2]
+    ctx.account_create(username="bureau", role=Role.BUREAU_STAFF, region=wujin, bound_to=wujin.name,
+                       full_name="王建国")
+    ctx.account_create(username="city", role=Role.BUREAU_STAFF, region=city, bound_to=city.name,
+                       full_name="陈志明")
+    ctx.account_create(username="hutang", role=Role.TOWNSHIP_INSPECTOR, region=hutang, bound_to=hutang.name,
+                       full_name="周晓东")
+    ctx.account_create(username="grid", role=Role.GRID_MEMBER, grid_cells=hutang_cells,
+                       bound_to="、".join(c.name for c in hutang_cells), full_name="李秀英")
+    ctx.account_create(username="auditor", role=Role.AUDITOR, full_name="赵敏")
+    ctx.account_create(username="admin", role=Role.ADMIN, full_name="孙立")
+    ctx.account_create(username="root", role=Role.ADMIN, superuser=True, full_name="系统管理员")
+
+
+register("territory", _territory, order=10)
+register("users", _users, order=20)
