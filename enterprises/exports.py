@@ -35,9 +35,12 @@ HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="
 
 
 def neutralise(value):
-    """A string that could start a formula gets a leading apostrophe; other values pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A string that could start a formula gets a leading apostrophe; other values pass through
+    (an empty string becomes an empty cell)."""
+    if isinstance(value, str):
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
+        return value or None
     return value
 
 
@@ -100,12 +103,10 @@ def roster_xlsx(queryset, progress=None) -> bytes:
     done = 0
     for (pk, code, name, address, township, village, industry, key_sector, above_scale, dust, status, principal,
          phone, section, host) in rows.iterator(chunk_size=2000):
-        sheet.append([
-            neutralise(code), neutralise(name), neutralise(address), neutralise(township), neutralise(village or ""),
-            neutralise(industry), "、".join(domains.get(pk, ())), _yes_no(key_sector), _yes_no(above_scale), dust,
-            TEXT_BY_STATUS.get(status, status), neutralise(principal), neutralise(phone), _yes_no(section),
-            neutralise(host or ""), None,
-        ])
+        sheet.append([neutralise(v) for v in (
+            code, name, address, township, village, industry, "、".join(domains.get(pk, ())), _yes_no(key_sector),
+            _yes_no(above_scale), dust, TEXT_BY_STATUS.get(status, status), principal, phone, _yes_no(section), host,
+            None)])
         done += 1
         if progress and done % every == 0:
             progress(done, total)

@@ -425,7 +425,7 @@ def roster_parse(file_obj, *, user, progress=None):
     content = upload_check(file_obj)
     workbook, sheet = _open_sheet(content)
     try:
-        total = max((sheet.max_row or 1) - 1, 0)
+        total = max((sheet.max_row or 1) - 1, 0) if progress else 0
         sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
         rows_iter = sheet.iter_rows(min_row=1)
         header = next(rows_iter, None)
