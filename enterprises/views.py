@@ -49,7 +49,9 @@ def enterprise_list(request):
         return redirect("enterprises:detail", pk=member.enterprise_id)
     filterset = EnterpriseFilter(request.GET or None, queryset=roster_queryset(user), request=request)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    page = paginate(request, qs.order_by("township__order", "name", "pk"))
+    # by name: PostgreSQL walks the name index and stops after one page (ordering by the
+    # township's order first would join and sort every enterprise in scope)
+    page = paginate(request, qs.order_by("name", "pk"))
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "roster-results":
         template = "enterprises/_roster_results.html"
     else:

@@ -143,7 +143,8 @@ def regions(user):
 
 
 def townships(user):
-    return regions(user).filter(level=Region.Level.TOWNSHIP).order_by("parent__order", "order", "code")
+    return regions(user).filter(level=Region.Level.TOWNSHIP).select_related("parent").order_by(
+        "parent__order", "order", "code")
 
 
 def grid_cells(user):
