@@ -70,6 +70,7 @@ _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
 ERROR_FILL_COLOR = "FFFFC7CE"  # Excel's "light red fill"
 MAX_STORED_ERRORS = 5000
 IMPORT_ROLES = (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR)
@@ -182,6 +183,18 @@ def _open_sheet(content):
         raise RosterImportError([RowError(None, None, _(
             "This file is not an Excel workbook (.xlsx). Download the template and fill it in."))]) from None
     return workbook, workbook.worksheets[0]
+
+
+def _data_rows(content, sheet):
+    """How many rows under the header, for the progress bar: from the sheet's recorded size, or
+    (streaming writers such as our own export record none) by counting its row tags."""
+    if sheet.max_row:
+        return max(sheet.max_row - 1, 0)
+    count = 0  # an estimate: a tag cut by a chunk boundary is missed, once per megabyte at most
+    with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(sheet._worksheet_path) as xml:
+        while chunk := xml.read(1 << 20):
+            count += len(_ROW_TAG.findall(chunk))
+    return max(count - 1, 0)
 
 
 def _header_map(header_cells):
@@ -425,7 +438,7 @@ def roster_parse(file_obj, *, user, progress=None):
     content = upload_check(file_obj)
     workbook, sheet = _open_sheet(content)
     try:
-        total = max((sheet.max_row or 1) - 1, 0) if progress else 0
+        total = _data_rows(content, sheet) if progress else 0
         sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
         rows_iter = sheet.iter_rows(min_row=1)
         header = next(rows_iter, None)

@@ -49,8 +49,9 @@ def roster_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with transaction.atomic():  # the job is queued once its file is stored
-            job = job_start(owner=user, kind=IMPORT_JOB, title=_("Roster import: %(name)s") % {"name": upload.name},
-                            params={"file_name": upload.name, "remote_addr": client_ip(request),
+            name = Path(upload.name).name[:150]
+            job = job_start(owner=user, kind=IMPORT_JOB, title=_("Roster import: %(name)s") % {"name": name},
+                            params={"file_name": name, "remote_addr": client_ip(request),
                                     "language": get_language()})
             # The upload stays on the job (so its errors can be marked on it); ``file_name`` stays
             # empty: the job page offers a download only for files a job produced.

@@ -388,3 +388,10 @@ def test_template_has_header_example_and_valid_values(client, world):
     # the template's example row imports as it is
     example = io.BytesIO(response.content)
     assert roster_import(file_obj=example, user=world.inspector)["created"] == 1
+
+
+def test_superuser_and_bureau_staff_may_import(client, world):
+    for user in (world.superuser, world.bureau):
+        client.force_login(user)
+        page = client.get(reverse("enterprises:import"))
+        assert page.status_code == 200 and reverse("enterprises:import_template") in page.content.decode()
