@@ -590,10 +590,13 @@ def _write(rows, *, user, remote_addr):
             fields = {name: after for name, (before, after) in diff.items()}
             if "township_id" in diff:
                 fields["grid_cell_id"] = None
-            with disable_auditlog():
-                services.enterprise_update(
-                    enterprise=e, by=user, effective_date=r.effective_date, reason=reason,
-                    key_domains=sorted(r.key_domain_ids) if domains_changed else None, **fields)
+            try:
+                with disable_auditlog():
+                    services.enterprise_update(
+                        enterprise=e, by=user, effective_date=r.effective_date, reason=reason,
+                        key_domains=sorted(r.key_domain_ids) if domains_changed else None, **fields)
+            except ValidationError as exc:  # the whole import is rolled back with this row named
+                raise RosterImportError([RowError(r.row, None, message) for message in exc.messages]) from None
             continue
         for name, (before, after) in diff.items():
             setattr(e, name, after)
