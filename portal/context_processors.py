@@ -7,9 +7,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    for item in nav_items_for(user):
-        url = reverse(item.url_name)
-        items.append({"label": item.label, "url": url,
-                      "active": request.path.startswith(url) and url != "/"})
+    items = [{"label": item.label, "url": reverse(item.url_name), "active": False} for item in nav_items_for(user)]
+    # the entry whose URL is the longest prefix of this page is the active one
+    matches = [i for i in items if i["url"] != "/" and request.path.startswith(i["url"])]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}
