@@ -27,10 +27,12 @@ class BootstrapFormMixin:
 
 
 def paginate(request, queryset, per_page=50, max_per_page=200):
+    """One page of ``queryset``; a malformed or out-of-range page size or number falls back to a real page."""
     try:
-        per_page = min(int(request.GET.get("per_page", per_page)), max_per_page)
+        asked = int(request.GET.get("per_page", per_page))
     except ValueError:
-        pass
+        asked = per_page
+    per_page = min(asked, max_per_page) if asked >= 1 else per_page
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 

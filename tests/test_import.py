@@ -341,7 +341,7 @@ def test_import_page_flow_failure_lists_errors_and_offers_the_marked_file(client
     job = Job.objects.get(owner=world.inspector)
     assert job.state == "failed" and job.result["error_count"] == 1
     page = client.get(response.url).content.decode()
-    assert "Row 3 “板块”: Township 洛阳镇 does not exist." in page
+    assert "第 3 行 “板块”：板块 洛阳镇 不存在。" in page  # out of scope reads as "does not exist"
     errors_url = reverse("enterprises:import_errors", args=[job.pk])
     assert errors_url in page
     marked = client.get(errors_url)

@@ -45,7 +45,7 @@ def test_running_job_page_polls_its_status_every_second(client, world):
     client.force_login(world.bureau)
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert f'hx-get="{reverse("jobs:detail", args=[job.pk])}"' in page and 'hx-trigger="every 1s"' in page
-    assert 'style="width: 25%"' in page and "1000 of 4000 rows" in page
+    assert 'style="width: 25%"' in page and "已处理 1000 / 4000 行" in page
     assert "<html" in page
     partial = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and 'hx-trigger="every 1s"' in partial
@@ -70,9 +70,9 @@ def test_failed_import_job_page_lists_the_errors(client, world, django_capture_o
         client.post(reverse("enterprises:import"), {"file": xlsx_file([row(状态="关闭"), row(行业="造船")])})
     job = Job.objects.get(owner=world.inspector)
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
-    assert "Nothing was imported: 2 problem(s)" in page
-    assert "Row 2 “状态”: Write 在产, 停产 or 销号." in page
-    assert "Row 3 “行业”: Unknown industry 造船" in page
+    assert "未导入任何数据：文件中有 2 处问题" in page
+    assert "第 2 行 “状态”：请填写“在产”“停产”或“销号”。" in page
+    assert "第 3 行 “行业”：未知行业 造船" in page
     assert reverse("enterprises:import_errors", args=[job.pk]) in page
     assert reverse("jobs:download", args=[job.pk]) not in page  # the upload itself is not offered back
 

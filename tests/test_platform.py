@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args, env_extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "PORTAL_INSECURE_HTTP")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests' Playwright thread, never in deployment
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DJANGO_DEBUG", "PORTAL_INSECURE_HTTP", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(env_extra)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
