@@ -11,7 +11,7 @@ class EnterprisesConfig(AppConfig):
 
         from portal.ui import register_nav
 
-        from . import api, dossier_sections, todos  # noqa: F401  (API routes, page sections, to-dos)
+        from . import accounts, api, dossier_sections, todos  # noqa: F401  (account nav, API, sections, to-dos)
         from .models import ChemicalStorageSite, Enterprise, EnterpriseChange, EnterpriseMembership
 
         # Supervision records keep who, when, from where and the before/after values (django-auditlog).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_io
+from . import accounts, views, views_io
 
 app_name = "enterprises"
 urlpatterns = [
@@ -16,4 +16,12 @@ urlpatterns = [
     path("import/template/", views_io.import_template, name="import_template"),
     path("import/<int:job_pk>/errors.xlsx", views_io.import_errors, name="import_errors"),
     path("export/", views_io.roster_export, name="export"),
+]
+
+# Enterprise accounts: the administrator's binding pages.
+urlpatterns += [
+    path("accounts/", accounts.account_list, name="accounts"),
+    path("accounts/new/", accounts.account_create, name="account_create"),
+    path("accounts/enterprise-suggest/", accounts.account_enterprise_suggest, name="account_enterprise_suggest"),
+    path("accounts/bulk/", accounts.accounts_bulk, name="accounts_bulk"),
 ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -10,6 +11,7 @@ class AccountsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from grid.models import GridCell, Region
+        from portal.ui import register_nav
 
         from . import signals  # noqa: F401  sign-in logging
         from .models import User
@@ -17,3 +19,8 @@ class AccountsConfig(AppConfig):
         auditlog.register(Region)
         auditlog.register(GridCell)
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"grid_cells"})
+
+        # The administrator manages accounts; the auditor reads the trail. Neither sees business pages.
+        register_nav(_("Users"), "manage:users", ("admin", "superuser"), order=80)
+        register_nav(_("Audit trail"), "manage:audit", ("auditor", "superuser"), order=90)
+        register_nav(_("Access log"), "manage:access_log", ("auditor", "superuser"), order=91)
