@@ -19,7 +19,8 @@ def _eager_celery(settings, tmp_path):
     """Tasks run in process unless a test asks for the real worker; files go to a temp dir;
     passwords hash fast (the policy is checked by validators, not by the hasher)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
