@@ -8,6 +8,7 @@ from portal.api import router
 
 from . import services
 from .filters import EnterpriseFilter
+from .forms import ENTERPRISE_SELF_FIELDS
 from .models import ChemicalStorageSite, Enterprise, KeyDomain
 from .validators import normalize_credit_code, normalize_phone, normalize_text
 
@@ -79,12 +80,32 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             "township", "industry", "industry__parent").prefetch_related("key_domains", "chemical_sites"))
 
     def get_object(self):
-        obj, self.can_change = scope.get(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
-        return obj
+        if getattr(self, "_object", None) is None:
+            self._object, self.can_change = scope.get(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
+        return self._object
+
+    @staticmethod
+    def _may_create(user):
+        return user.is_superuser or user.role in scope.REGION_ROLES
+
+    def create(self, request, *args, **kwargs):
+        # write access before validation: a role that may not create gets 403, not field errors
+        if not self._may_create(request.user):
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        # scope first (404), then write access (403), then validation (400)
+        self.get_object()
+        if not self.can_change:
+            raise PermissionDenied
+        if not self._may_create(request.user) and set(request.data) - set(ENTERPRISE_SELF_FIELDS):
+            raise PermissionDenied  # an enterprise's own users change only what they file themselves
+        return super().update(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         user = self.request.user
-        if not (user.is_superuser or user.role in scope.REGION_ROLES):
+        if not self._may_create(user):
             raise PermissionDenied
         data = dict(serializer.validated_data)
         try:
@@ -100,10 +121,8 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             raise PermissionDenied
         data = dict(serializer.validated_data)
         data.pop("credit_code", None)  # the credit code identifies the enterprise: not changed here
-        if not (user.is_superuser or user.role in scope.REGION_ROLES):
-            from .forms import ENTERPRISE_SELF_FIELDS
-            if set(data) - set(ENTERPRISE_SELF_FIELDS):
-                raise PermissionDenied
+        if not self._may_create(user) and set(data) - set(ENTERPRISE_SELF_FIELDS):
+            raise PermissionDenied
         domains = data.pop("key_domains", None)
         if data.get("is_key_sector", False) is None:
             data["is_key_sector"] = services.derived_key_sector(

@@ -1,6 +1,7 @@
 """One filter set for the roster: the page, the API and the exports filter the same way."""
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import scope
@@ -15,16 +16,29 @@ def _townships(request):
     return scope.townships(request.user)
 
 
+def _grid_cells(request):
+    if request is None:
+        return Enterprise.grid_cell.field.related_model.objects.none()
+    return scope.grid_cells(request.user)
+
+
+# Each industry followed by its sub-industries: a sub-industry can be picked alone (钢铁), an
+# industry brings its sub-industries along (冶金 = 钢铁 + 铁合金 + ...).
+_INDUSTRIES = Industry.objects.select_related("parent").order_by(
+    Coalesce("parent__order", "order"), Coalesce("parent__code", "code"), F("parent").asc(nulls_first=True),
+    "order", "code")
+
+
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name or credit code"))
     township = django_filters.ModelChoiceFilter(queryset=_townships, label=_("Township"))
-    industry = django_filters.ModelChoiceFilter(queryset=Industry.objects.filter(parent__isnull=True),
-                                                method="filter_industry", label=_("Industry"))
+    industry = django_filters.ModelChoiceFilter(queryset=_INDUSTRIES, method="filter_industry", label=_("Industry"))
     key_domain = django_filters.ModelChoiceFilter(field_name="key_domains", queryset=KeyDomain.objects.all(),
                                                   label=_("Key domain"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
     above_scale = django_filters.BooleanFilter(label=_("Above designated size"))
     is_key_sector = django_filters.BooleanFilter(label=_("Key sector"))
+    grid_cell = django_filters.ModelChoiceFilter(queryset=_grid_cells, label=_("Grid cell"))
     min_dust_workers = django_filters.NumberFilter(field_name="dust_workers_per_shift", lookup_expr="gte",
                                                    label=_("Dust workers per shift at least"))
 

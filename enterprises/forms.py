@@ -18,6 +18,16 @@ class IndustryChoiceField(forms.ModelChoiceField):
         return f"{obj.parent.name} / {obj.name}" if obj.parent_id else obj.name
 
 
+class KeySectorSelect(forms.NullBooleanSelect):
+    """Yes / no / from the key domains. A NullBooleanSelect, so the stored value is shown selected
+    (a plain Select would render True as "True", match no option and fall back to "from the key
+    domains": every edit would then reset a flag the city set by hand)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("From the key domains")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
     """Create or edit an enterprise. A change of status or township also needs the date it takes
     effect and a reason: it becomes a roster change."""
@@ -28,7 +38,7 @@ class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500)
     is_key_sector = forms.NullBooleanField(
         label=_("Key sector"), required=False,
-        widget=forms.Select(choices=[("unknown", _("From the key domains")), ("true", _("Yes")), ("false", _("No"))]))
+        widget=KeySectorSelect)
     industry = IndustryChoiceField(queryset=Industry.objects.select_related("parent").order_by("order", "code"),
                                    label=_("Industry"))
 

@@ -32,12 +32,20 @@ def enterprise_create(*, by, key_domains=(), is_key_sector=None, effective_date=
     return enterprise
 
 
-def _require_change_reason(effective_date, reason):
+def _require_change_reason(enterprise, effective_date, reason):
     errors = {}
     if not effective_date:
         errors["effective_date"] = _("Give the date the change takes effect.")
     elif effective_date > timezone.localdate() + datetime.timedelta(days=366):
         errors["effective_date"] = _("The effective date is more than a year ahead.")
+    else:
+        # The roster on a past date is the latest change effective by then (models.state_on): a
+        # change back-dated before the last one would rewrite that history with today's township.
+        last = enterprise.changes.order_by("-effective_date").values_list("effective_date", flat=True).first()
+        if last and effective_date < last:
+            errors["effective_date"] = _(
+                "The last roster change of this enterprise took effect on %(date)s: a new change cannot "
+                "take effect before it.") % {"date": last.isoformat()}
     if not (reason or "").strip():
         errors["reason"] = _("Give the reason for the change.")
     if errors:
@@ -55,31 +63,40 @@ def enterprise_update(*, enterprise, by, key_domains=None, effective_date=None, 
     status_changed = enterprise.status != before_status
     transferred = enterprise.township_id != before_township_id
     if status_changed or transferred:
-        _require_change_reason(effective_date, reason)
+        _require_change_reason(enterprise, effective_date, reason)
     enterprise.full_clean()
     enterprise.save()
     if key_domains is not None:
         enterprise.key_domains.set(key_domains)
-    if status_changed or transferred:
+    # A transfer and a new status at once are two changes, the transfer first: the receiving
+    # township's quarterly report then counts a transfer in and (say) a deregistration, which add
+    # up to its count at the end of the quarter; one "transfer" row would hide the status change.
+    common = {"enterprise": enterprise, "effective_date": effective_date, "reason": reason.strip(), "by": by}
+    if transferred:
         EnterpriseChange.objects.create(
-            enterprise=enterprise,
-            kind=EnterpriseChange.Kind.TRANSFER if transferred else EnterpriseChange.Kind.STATUS,
-            from_status=before_status, to_status=enterprise.status,
-            from_township_id=before_township_id, to_township=enterprise.township,
-            effective_date=effective_date, reason=reason.strip(), by=by,
-        )
+            kind=EnterpriseChange.Kind.TRANSFER, from_status=before_status, to_status=before_status,
+            from_township_id=before_township_id, to_township=enterprise.township, **common)
+    if status_changed:
+        EnterpriseChange.objects.create(
+            kind=EnterpriseChange.Kind.STATUS, from_status=before_status, to_status=enterprise.status,
+            from_township=enterprise.township, to_township=enterprise.township, **common)
     return enterprise
 
 
+@transaction.atomic
 def enterprise_change_status(*, enterprise, by, status, effective_date, reason):
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
+    # compared with the stored row, not the caller's copy (which may predate an earlier change)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if status == enterprise.status:
         raise ValidationError({"status": _("The enterprise already has this status.")})
     return enterprise_update(enterprise=enterprise, by=by, status=status, effective_date=effective_date, reason=reason)
 
 
+@transaction.atomic
 def enterprise_transfer(*, enterprise, by, township, effective_date, reason, village=None, grid_cell=None):
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if township.pk == enterprise.township_id:
         raise ValidationError({"township": _("The enterprise is already in this township.")})
     return enterprise_update(enterprise=enterprise, by=by, township=township, village=village, grid_cell=grid_cell,

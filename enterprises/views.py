@@ -41,14 +41,24 @@ def _may_create(user):
     return user.is_superuser or user.role in FIELD_ROLES
 
 
+def _has_roster(user):
+    """Roles that work with the roster. For the others (auditor, administrator, agency, expert) its
+    pages do not exist: 404, like anything out of scope."""
+    return user.is_superuser or user.role in FIELD_ROLES + (Role.GRID_MEMBER, Role.ENTERPRISE)
+
+
 @login_required
 def enterprise_list(request):
     user = request.user
     member = scope.membership(user)
     if member is not None:  # an enterprise user has one enterprise: its page is their roster
         return redirect("enterprises:detail", pk=member.enterprise_id)
+    if not _has_roster(user) or user.role == Role.ENTERPRISE:  # an enterprise account without its enterprise
+        raise Http404("No roster for this role")
     filterset = EnterpriseFilter(request.GET or None, queryset=roster_queryset(user), request=request)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    # An invalid filter (a township out of scope, an unknown industry) shows no rows and its error,
+    # never the unfiltered roster as if it were the answer.
+    qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     # by name: PostgreSQL walks the name index and stops after one page (ordering by the
     # township's order first would join and sort every enterprise in scope)
     page = paginate(request, qs.order_by("name", "pk"))
@@ -75,6 +85,8 @@ def enterprise_detail(request, pk):
 
 @login_required
 def enterprise_create(request):
+    if not _has_roster(request.user):
+        raise Http404("No roster for this role")
     if not _may_create(request.user):
         raise PermissionDenied
     form = EnterpriseForm(request.POST or None, user=request.user)
