@@ -1,7 +1,10 @@
 """The roster's own sections of the enterprise page."""
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts import scope
+
 from .dossier import register_section
+from .models import Enterprise
 
 
 def _changes(enterprise, user):
@@ -19,8 +22,10 @@ def _accounts(enterprise, user):
 
 
 def _tenants(enterprise, user):
-    tenants = list(enterprise.tenants.only("pk", "name", "credit_code"))
-    return {"tenants": tenants} if tenants or enterprise.host_id else None
+    # tenants and the host are enterprises too: only those the user may see are named
+    tenants = list(scope.visible(user, enterprise.tenants.only("pk", "name", "credit_code")))
+    host = scope.visible(user, Enterprise.objects.filter(pk=enterprise.host_id)).first() if enterprise.host_id else None
+    return {"tenants": tenants, "host": host} if tenants or host else None
 
 
 register_section("chemical_sites", _("Hazardous-chemical storage sites"), "enterprises/sections/chemical_sites.html",

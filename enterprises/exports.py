@@ -73,8 +73,9 @@ def export_queryset(user, query):
         query = QueryDict(query or "")
     base = scope.visible(user, Enterprise.objects.all())
     filterset = EnterpriseFilter(query or None, queryset=base, request=SimpleNamespace(user=user))
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    return qs.order_by("township__order", "name", "pk")
+    if filterset.is_bound and not filterset.is_valid():
+        return base.none()  # an invalid filter (e.g. a township out of scope) exports nothing, never everything
+    return filterset.qs.order_by("township__order", "name", "pk")
 
 
 def roster_xlsx(queryset, progress=None) -> bytes:

@@ -273,8 +273,8 @@ def _date(value, today):
                 raise ValueError
         except ValueError:
             raise ValueError(_("Not a date: write it as 2022-03-01.")) from None
-    if result > today + datetime.timedelta(days=366):
-        raise ValueError(_("The effective date is more than a year ahead."))
+    if result > today:
+        raise ValueError(_("The effective date cannot be later than today."))
     return result
 
 

@@ -68,6 +68,8 @@ def _category(change, township_id):
         return "registered"
     if change.kind == EnterpriseChange.Kind.TRANSFER:
         return "transferred_in" if change.to_township_id == township_id else "transferred_out"
+    if change.from_status == Status.DEREGISTERED and change.to_status != Status.DEREGISTERED:
+        return "registered"  # back on the roster: counts like a new registration
     if change.to_status == Status.DEREGISTERED:
         return "deregistered"
     if change.to_status == Status.SUSPENDED:

@@ -36,8 +36,10 @@ def _require_change_reason(enterprise, effective_date, reason):
     errors = {}
     if not effective_date:
         errors["effective_date"] = _("Give the date the change takes effect.")
-    elif effective_date > timezone.localdate() + datetime.timedelta(days=366):
-        errors["effective_date"] = _("The effective date is more than a year ahead.")
+    elif effective_date > timezone.localdate():
+        # the roster records what has happened: a change dated ahead would show today a state that
+        # does not hold yet
+        errors["effective_date"] = _("The effective date cannot be later than today.")
     else:
         # The roster on a past date is the latest change effective by then (models.state_on): a
         # change back-dated before the last one would rewrite that history with today's township.

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grid.models import Region
 from portal.accounts import scope
 from portal.accounts.models import Role
 from portal.ui import paginate, query_without
@@ -171,7 +172,9 @@ def _root_region(request):
         raise Http404("No region")
     picked = request.GET.get("region")
     if picked:
-        region, _can = scope.get(request.user, scope.regions(request.user), pk=picked)
+        # a village has no subordinate units to count: only city, district and township overviews
+        region, _can = scope.get(request.user, scope.regions(request.user).exclude(level=Region.Level.VILLAGE),
+                                 pk=picked)
         return region
     return root
 

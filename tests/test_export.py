@@ -122,6 +122,11 @@ def test_export_job_rebuilds_the_queryset_for_its_owner(world):
     job = Job.objects.create(owner=world.inspector, kind="enterprises.export", title="t",
                              params={"query": f"township={world.luoyang.pk}"})
     outcome = roster_export_job(job, lambda done, total=None: None)
+    # 洛阳镇 is outside the 湖塘镇 inspector's scope: the filter is invalid for them, so the export
+    # holds nothing — neither 洛阳镇's enterprise nor, silently, their whole roster
+    assert {r["企业名称"] for r in sheet_rows(outcome.content)} == set()
+    job.params = {"query": f"township={world.hutang.pk}"}
+    outcome = roster_export_job(job, lambda done, total=None: None)
     assert {r["企业名称"] for r in sheet_rows(outcome.content)} == {"常州湖塘机械有限公司", "常州湖塘纺织有限公司"}
 
 
