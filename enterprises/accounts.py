@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal.accounts import scope
 from portal.accounts.manage_forms import TownshipChoiceField
 from portal.accounts.manage_views import admin_required
 from portal.accounts.models import AccessLog, Role
@@ -44,9 +45,13 @@ SUGGESTIONS = 10
 TEMPORARY_PASSWORD_ITERATIONS = 10_000
 
 
-def bindable_enterprises():
-    """Enterprises an account may be bound to: everything on the roster that is not deregistered."""
+def _live_enterprises():
     return Enterprise.objects.exclude(status=Status.DEREGISTERED)
+
+
+def bindable_enterprises(user):
+    """Enterprises an administrator may bind an account to: the roster less the deregistered."""
+    return scope.for_binding(user, _live_enterprises())
 
 
 # -- services -------------------------------------------------------------------------------------
@@ -87,7 +92,7 @@ class PrincipalAccounts:
 
 def principal_candidates(township):
     """The township's enterprises (not deregistered) without a principal account."""
-    return (bindable_enterprises().filter(township=township)
+    return (_live_enterprises().filter(township=township)
             .exclude(memberships__position=Position.PRINCIPAL).order_by("name", "pk"))
 
 
@@ -161,8 +166,9 @@ class EnterpriseAccountForm(BootstrapFormMixin, forms.Form):
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=64, required=False)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=32, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["enterprise"].widget.attrs.update({
             "autocomplete": "off", "hx-get": reverse("enterprises:account_enterprise_suggest"),
             "hx-trigger": "input changed delay:300ms", "hx-target": "#enterprise-suggestions",
@@ -171,7 +177,7 @@ class EnterpriseAccountForm(BootstrapFormMixin, forms.Form):
 
     def clean_enterprise(self):
         text = normalize_text(self.cleaned_data["enterprise"])
-        live = bindable_enterprises()
+        live = bindable_enterprises(self.user)
         match = live.filter(credit_code=normalize_credit_code(text)).first()
         if match is not None:
             return match
@@ -223,7 +229,8 @@ class AccountFilterForm(BootstrapFormMixin, forms.Form):
 @require_GET
 def account_list(request):
     form = AccountFilterForm(request.GET or None)
-    memberships = EnterpriseMembership.objects.select_related("user", "enterprise__township")
+    memberships = scope.for_binding(request.user,
+                                    EnterpriseMembership.objects.select_related("user", "enterprise__township"))
     if form.is_valid():
         memberships = form.filter(memberships)
     page = paginate(request, memberships.order_by("enterprise__name", "position", "user__username"))
@@ -234,7 +241,8 @@ def account_list(request):
 @never_cache
 @admin_required
 def account_create(request):
-    form = EnterpriseAccountForm(request.POST or None, initial={"enterprise": request.GET.get("enterprise", "")})
+    form = EnterpriseAccountForm(request.POST or None, initial={"enterprise": request.GET.get("enterprise", "")},
+                                 user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -257,7 +265,7 @@ def account_enterprise_suggest(request):
     text = normalize_text(request.GET.get("enterprise") or request.GET.get("q"))
     enterprises = []
     if len(text) >= 2:
-        enterprises = list(bindable_enterprises().filter(
+        enterprises = list(bindable_enterprises(request.user).filter(
             Q(name__icontains=text) | Q(credit_code__startswith=normalize_credit_code(text)))
             .select_related("township").order_by("name")[:SUGGESTIONS])
     return render(request, "enterprises/accounts/_suggestions.html", {"enterprises": enterprises, "text": text})

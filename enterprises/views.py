@@ -110,36 +110,36 @@ def enterprise_create(request):
 def enterprise_edit(request, pk):
     user = request.user
     enterprise = scope.get_for_change(user, roster_queryset(user), pk=pk)
-    if not _may_create(user):  # an enterprise's own principal or safety manager
+    if not _may_create(user):  # an enterprise's own principal or safety manager: the self-filed fields
         form = EnterpriseSelfForm(request.POST or None, instance=enterprise)
         if request.method == "POST" and form.is_valid():
-            try:
-                services.enterprise_update(enterprise=enterprise, by=user, **{
-                    k: v for k, v in form.cleaned_data.items()})
-            except ValidationError as exc:
-                _form_errors_to(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("enterprises:detail", pk=enterprise.pk)
+            saved = _update_or_errors(request, form, enterprise, **form.cleaned_data)
+            if saved:
+                return saved
         return render(request, "enterprises/enterprise_form.html", {"form": form, "enterprise": enterprise})
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("credit_code", None)
-        key_sector = data.pop("is_key_sector")
         domains = list(data.pop("key_domains"))
-        if key_sector is None:
-            key_sector = services.derived_key_sector(domains)
-        try:
-            services.enterprise_update(enterprise=enterprise, by=user, key_domains=domains,
-                                       is_key_sector=key_sector, effective_date=data.pop("effective_date"),
-                                       reason=data.pop("reason"), **data)
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("enterprises:detail", pk=enterprise.pk)
+        key_sector = data.pop("is_key_sector")
+        saved = _update_or_errors(
+            request, form, enterprise, key_domains=domains,
+            is_key_sector=services.derived_key_sector(domains) if key_sector is None else key_sector, **data)
+        if saved:
+            return saved
     return render(request, "enterprises/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+def _update_or_errors(request, form, enterprise, **fields):
+    """Save through the roster service: a redirect on success, None with the errors on the form."""
+    try:
+        services.enterprise_update(enterprise=enterprise, by=request.user, **fields)
+    except ValidationError as exc:
+        _form_errors_to(form, exc)
+        return None
+    messages.success(request, _("Saved."))
+    return redirect("enterprises:detail", pk=enterprise.pk)
 
 
 @login_required

@@ -26,12 +26,8 @@ from .models import AccessLog, Role, User
 
 
 # -- who may open these pages ---------------------------------------------------------------------
-def is_user_admin(user):
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.ADMIN)
-
-
-def is_auditor(user):
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.AUDITOR)
+is_user_admin = scope.may_manage_accounts
+is_auditor = scope.may_read_audit
 
 
 def _gate(predicate):
@@ -64,7 +60,7 @@ def index(request):
 def manageable_users(by):
     """Users ``by`` may change here: a plain administrator leaves superusers, administrators and
     auditors to a superuser."""
-    users = User.objects.all()
+    users = scope.for_binding(by, User.objects.all())
     if not by.is_superuser:
         users = users.filter(is_superuser=False).exclude(role__in=PRIVILEGED_ROLES)
     return users
@@ -176,7 +172,7 @@ def _log_read(request, detail):
 @require_GET
 def audit(request):
     form = AuditFilterForm(request.GET or None)
-    entries = LogEntry.objects.select_related("actor", "content_type")
+    entries = scope.audit_records(request.user, LogEntry.objects.select_related("actor", "content_type"))
     if form.is_valid():
         entries = form.filter(entries)
     page = paginate(request, entries.order_by("-timestamp", "-pk"))
@@ -191,7 +187,8 @@ def audit(request):
 @auditor_required
 @require_GET
 def audit_entry(request, pk):
-    entry = get_object_or_404(LogEntry.objects.select_related("actor", "content_type"), pk=pk)
+    entry = get_object_or_404(scope.audit_records(request.user, LogEntry.objects.select_related("actor", "content_type")),
+                              pk=pk)
     _log_read(request, f"audit entry {entry.pk}")
     return render(request, "accounts/manage/audit_entry.html", {
         "entry": entry, "rows": change_rows(entry), "type_label": _type_label(entry.content_type)})
@@ -201,7 +198,7 @@ def audit_entry(request, pk):
 @require_GET
 def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
-    rows = AccessLog.objects.select_related("user")
+    rows = scope.audit_records(request.user, AccessLog.objects.select_related("user"))
     if form.is_valid():
         rows = form.filter(rows)
     page = paginate(request, rows.order_by("-at", "-pk"))

@@ -159,3 +159,24 @@ def figure_root(user):
     if user.is_superuser:
         return Region.objects.filter(parent__isnull=True).order_by("order", "code").first()
     return None
+
+
+# -- deployment-wide roles: the administrator binds accounts, the auditor reads the trail ----------
+def may_manage_accounts(user):
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.ADMIN)
+
+
+def may_read_audit(user):
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.AUDITOR)
+
+
+def for_binding(user, queryset):
+    """What an administrator picks from to bind an account (enterprises by name, regions, cells):
+    the whole deployment for them, nothing for anyone else. Binding is not reading: the
+    administrator still opens no business page (``visible`` gives them nothing)."""
+    return queryset if may_manage_accounts(user) else queryset.none()
+
+
+def audit_records(user, queryset):
+    """The audit trail and the access log: all of it for an auditor, nothing for anyone else."""
+    return queryset if may_read_audit(user) else queryset.none()
