@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts import scope
 
 from .models import Enterprise, Industry, KeyDomain, Status
-from .validators import normalize_text
+from .validators import normalize_credit_code, normalize_text
 
 
 def _townships(request):
@@ -51,7 +51,11 @@ class EnterpriseFilter(django_filters.FilterSet):
         value = normalize_text(value)
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__iexact=value.upper().replace(" ", "")))
+        code = normalize_credit_code(value)
+        if len(code) == 18 and code.isalnum() and code.isascii():
+            # a whole credit code: the unique index answers it (name search would scan the roster)
+            return queryset.filter(credit_code=code)
+        return queryset.filter(name__icontains=value)
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(Q(industry=value) | Q(industry__parent=value))

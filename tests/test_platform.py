@@ -76,3 +76,10 @@ def test_periodic_jobs_are_declared_in_code():
 
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "portal.accounts.tasks.access_log_purge" in tasks
+
+
+def test_the_english_locale_keeps_working(client, world):
+    client.force_login(world.bureau)
+    assert "企业名录" in client.get("/enterprises/").content.decode()  # zh-hans by default
+    client.post("/i18n/setlang/", {"language": "en", "next": "/enterprises/"})
+    assert "Enterprise roster" in client.get("/enterprises/").content.decode()
