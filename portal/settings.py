@@ -79,6 +79,13 @@ INSTALLED_APPS = [
     "grid",
     "portal.accounts",
     "portal.jobs",
+    # shared pieces every supervision app reuses (issue 4)
+    "portal.rules",
+    "portal.figures",
+    "portal.submissions",
+    "portal.attachments",
+    "portal.sampling",
+    "portal.documents",
     "enterprises",
     "portal",
 ]
