@@ -36,7 +36,9 @@ class Command(BaseCommand):
         there = demo.populated()
         if there:
             if if_empty:
-                self.stdout.write(f"Demo data already loaded ({', '.join(there)}): nothing to do.")
+                self.stdout.write(f"Demo data already loaded ({', '.join(there)}): nothing to do. The demo users' "
+                                  "passwords were printed when it was loaded; to set one again: "
+                                  ".venv/bin/python manage.py changepassword bureau")
                 return
             raise CommandError(f"The database already holds data ({', '.join(there)}). Use --if-empty to skip, "
                                "or start from an empty database.")
