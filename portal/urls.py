@@ -20,6 +20,7 @@ urlpatterns = [
     path("manage/", include("portal.accounts.manage_urls")),
     path("jobs/", include("portal.jobs.urls")),
     path("regions/", include("portal.regions")),
+    path("rules/", include("portal.rules.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/", include("rest_framework.urls", namespace="rest_framework")),

@@ -5,14 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from portal.rules import services
 from portal.rules.models import Threshold
 from portal.rules.services import ThresholdMissing, threshold, thresholds_for
-from portal.urls import urlpatterns as portal_urlpatterns
 
-urlpatterns = portal_urlpatterns + [path("rules/", include("portal.rules.urls"))]
 
 D2022 = datetime.date(2022, 1, 1)
 D2023 = datetime.date(2023, 1, 1)
@@ -114,8 +112,8 @@ def test_threshold_create_validates():
 
 # -- the bureau's page -----------------------------------------------------------------------------
 @pytest.fixture
-def rules_urls(settings):
-    settings.ROOT_URLCONF = __name__
+def rules_urls():
+    """The pages are mounted at /rules/ by portal/urls.py."""
 
 
 def login(client, user):
