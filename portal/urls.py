@@ -21,6 +21,7 @@ urlpatterns = [
     path("jobs/", include("portal.jobs.urls")),
     path("regions/", include("portal.regions")),
     path("rules/", include("portal.rules.urls")),
+    path("attachments/", include("portal.attachments.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/", include("rest_framework.urls", namespace="rest_framework")),

@@ -17,11 +17,6 @@ from .factories import make_enterprise, make_enterprise_user
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 
-@pytest.fixture(autouse=True)
-def _urls(settings):
-    settings.ROOT_URLCONF = "tests.urls_h7"
-
-
 def jpeg_with_exif(size=(4000, 3000), orientation=6, taken="2026:03:14 09:26:53"):
     """A landscape JPEG whose EXIF says 'rotate 90° clockwise to view' and when it was taken."""
     image = Image.new("RGB", size, "red")
