@@ -1,0 +1,152 @@
+"""The shared document renderer (GB/T 9704-2012 layout) and document numbering (issue 4)."""
+import datetime
+import re
+import subprocess
+
+import pytest
+
+from portal.documents.models import DocumentNumber
+from portal.documents.render import DocumentFontMissing, cn_date, render_html, render_pdf
+from portal.documents.services import document_number_next
+
+
+# --- numbering ---------------------------------------------------------------------------------
+
+def test_first_number_is_one_then_two(db):
+    assert document_number_next(prefix="常应急函", year=2022) == (1, "常应急函〔2022〕1号")
+    assert document_number_next(prefix="常应急函", year=2022) == (2, "常应急函〔2022〕2号")
+
+
+def test_sequences_are_per_prefix_and_per_year(db, wujin):
+    document_number_next(prefix="常应急函", year=2022)
+    document_number_next(prefix="常应急函", year=2022)
+    assert document_number_next(prefix="武应急责改", year=2022, kind="rectification", region=wujin)[0] == 1
+    assert document_number_next(prefix="常应急函", year=2023)[0] == 1
+    assert document_number_next(prefix="常应急函", year=2022)[0] == 3
+    row = DocumentNumber.objects.get(prefix="武应急责改", year=2022)
+    assert (row.kind, row.region, row.last_number) == ("rectification", wujin, 1)
+
+
+def test_text_format_matches_seed_001(db):
+    # seed 001: 常应急函〔2022〕89号 — year in 〔〕, no 第, no leading zeros
+    DocumentNumber.objects.create(prefix="常应急函", year=2022, last_number=88)
+    assert document_number_next(prefix="常应急函", year=2022) == (89, "常应急函〔2022〕89号")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_callers_never_share_a_number():
+    """Four threads, each on its own connection, race for the first row and then for numbers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+
+    def take(_):
+        try:
+            return [document_number_next(prefix="常应急函", year=2024)[0] for _ in range(5)]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        numbers = [n for batch in pool.map(take, range(4)) for n in batch]
+    assert sorted(numbers) == list(range(1, 21))
+
+
+def test_cn_date_has_no_leading_zeros():
+    assert cn_date(datetime.date(2022, 10, 8)) == "2022年10月8日"
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+PARAGRAPH = ("三季度以来，各地区围绕安全生产大检查、百日清零、企业安全生产标准化定级评审等重点工作，"
+             "督促企业对照问题隐患落实整改，抓好企业主体责任落实，确保全市安全生产形势稳定。")
+
+
+def sample_context():
+    return {
+        "authority": "常州市应急管理局",
+        "number_text": "常应急函〔2022〕89号",
+        "title": "关于三季度全市非煤矿山、冶金等工贸条线\n有关情况的通报",
+        "addressees": ["各辖市（区）应急管理局", "常州经开区政法和应急局"],
+        "body": [
+            {"kind": "p", "text": "现将三季度全市非煤矿山、冶金等工贸条线有关情况通报如下："},
+            {"kind": "h1", "text": "一、主要工作"},
+            {"kind": "h2", "text": "（一）持续加强非煤矿山安全监管。"},
+            *[{"kind": "p", "text": PARAGRAPH} for _ in range(2)],
+            {"kind": "table", "header": ["排名", "地区", "风险逾期率"],
+             "rows": [[1, "天宁区", "12.5%"], [2, "钟楼区", "18.0%"], [3, "武进区", "31.2%"]]},
+            {"kind": "h2", "text": "（二）统筹推进安全生产大检查。"},
+            *[{"kind": "p", "text": PARAGRAPH} for _ in range(2)],
+            {"kind": "h1", "text": "二、存在问题"},
+            *[{"kind": "p", "text": PARAGRAPH} for _ in range(1)],
+            {"kind": "h1", "text": "三、下一步工作"},
+            {"kind": "p", "text": PARAGRAPH},
+        ],
+        "signature_authority": "常州市应急管理局",
+        "date": datetime.date(2022, 10, 8),
+        "copied_to": ["市安委会各成员单位", "各辖市（区）人民政府"],
+        "printing_office": "常州市应急管理局办公室",
+        "print_date": datetime.date(2022, 10, 8),
+    }
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory):
+    path = tmp_path_factory.mktemp("documents") / "sample.pdf"
+    path.write_bytes(render_pdf("documents/sample_notice.html", sample_context()))
+    return path
+
+
+def run(*args):
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def test_text_reads_back_in_layout_order(sample_pdf):
+    text = run("pdftotext", "-layout", str(sample_pdf), "-")
+    flat = re.sub(r"\s+", "", text)
+    expected = ["常州市应急管理局", "常应急函〔2022〕89号", "关于三季度全市非煤矿山、冶金等工贸条线",
+                "有关情况的通报", "各辖市（区）应急管理局、常州经开区政法和应急局：", "一、主要工作",
+                "（一）持续加强非煤矿山安全监管。", "排名地区风险逾期率", "天宁区", "（二）统筹推进安全生产大检查。",
+                "二、存在问题", "三、下一步工作", "常州市应急管理局2022年10月8日",
+                "抄送：市安委会各成员单位，各辖市（区）人民政府。", "常州市应急管理局办公室2022年10月8日印发"]
+    position = 0
+    for piece in expected:
+        found = flat.find(piece, position)
+        assert found >= 0, f"{piece!r} missing or out of order after position {position}"
+        position = found + len(piece)
+
+
+def test_fonts_are_embedded_fandol_subsets(sample_pdf):
+    rows = run("pdffonts", str(sample_pdf)).splitlines()[2:]
+    fandol = [row for row in rows if "Fandol" in row]
+    names = " ".join(row.split()[0] for row in fandol)
+    for face in ("FandolFang", "FandolSongBold", "FandolHei", "FandolKai", "FandolSong"):
+        assert f"+{face} " in names + " ", names
+    # columns: name type encoding emb sub uni object ID -> emb and sub are "yes"
+    for row in rows:
+        assert re.search(r"\byes\s+yes\s+yes\b", row), row
+
+
+def test_two_a4_pages_with_page_numbers(sample_pdf):
+    info = run("pdfinfo", str(sample_pdf))
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages >= 2
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    text = run("pdftotext", "-layout", str(sample_pdf), "-")
+    # "— 1 —": pdftotext drops the spaces around the digits
+    assert re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)
+
+
+def test_html_keeps_the_layout_parts():
+    html = render_html("documents/sample_notice.html", sample_context())
+    assert "各辖市（区）应急管理局、常州经开区政法和应急局：" in html
+    assert "display: flex" not in html and "display:flex" not in html
+    assert "FandolFang-Regular.otf" in html
+
+
+def test_missing_font_dir_names_the_setup_script(settings, tmp_path):
+    settings.FONT_DIR = tmp_path / "no-fonts"
+    with pytest.raises(DocumentFontMissing, match="scripts/fonts.sh"):
+        render_pdf("documents/sample_notice.html", sample_context())
