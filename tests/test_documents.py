@@ -150,3 +150,34 @@ def test_missing_font_dir_names_the_setup_script(settings, tmp_path):
     settings.FONT_DIR = tmp_path / "no-fonts"
     with pytest.raises(DocumentFontMissing, match="scripts/fonts.sh"):
         render_pdf("documents/sample_notice.html", sample_context())
+
+
+def words(pdf, page):
+    """(text, xMin, yMin, xMax, yMax) in pt of each word pdftotext finds on a page."""
+    xml = run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-")
+    return [(m[5], *map(float, m.groups()[:4])) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml)]
+
+
+MM = 72 / 25.4
+TEXT_LEFT, TEXT_RIGHT = 28 * MM, (210 - 26) * MM   # text block 156 mm wide
+TEXT_TOP, TEXT_BOTTOM = 37 * MM, (297 - 35) * MM   # and 225 mm high
+
+
+def test_geometry_follows_gb_t_9704(sample_pdf):
+    first = {w[0]: w[1:] for w in words(sample_pdf, 1)}
+    # the authority's top edge 35 mm below the top of the text block
+    assert first["常州市应急管理局"][1] == pytest.approx(TEXT_TOP + 35 * MM, abs=2)
+    pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", str(sample_pdf))).group(1))
+    last = {w[0]: w[1:] for w in words(sample_pdf, pages)}
+    cc = next(box for text, box in last.items() if text.startswith("抄送："))
+    printed = last["2022年10月8日印发"]
+    # 抄送 one character (14 pt) in from the left, the print date one in from the right
+    assert cc[0] == pytest.approx(TEXT_LEFT + 14, abs=1.5)
+    assert printed[2] == pytest.approx(TEXT_RIGHT - 14, abs=1.5)
+    # the closing block sits at the foot of the last page, inside the text block
+    assert TEXT_BOTTOM - 2 * 28.95 < printed[3] <= TEXT_BOTTOM
+    # page numbers 7 mm below the text block
+    dashes = [box for text, box in last.items() if text == "—"] or [
+        box for text, box in last.items() if text.startswith("—")]
+    assert dashes and dashes[0][1] == pytest.approx(TEXT_BOTTOM + 7 * MM, abs=4)
