@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "portal.sampling",
     "portal.documents",
     "enterprises",
+    "inspections",
     "portal",
 ]
 
