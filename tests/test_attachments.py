@@ -91,7 +91,7 @@ def test_pdf_is_stored_as_it_is(world):
 def test_what_is_not_an_image_or_pdf_is_refused_and_nothing_stored(world, settings, name, data):
     with pytest.raises(ValidationError) as error:
         attachment_create(owner=world.e_hutang, file=upload(name, data), by=world.inspector)
-    assert "Only photos" in error.value.messages[0] and name in error.value.messages[0]
+    assert "只能上传照片" in error.value.messages[0] and name in error.value.messages[0]
     assert not Attachment.objects.exists()
     assert stored_files(settings) == []
 
@@ -101,7 +101,7 @@ def test_over_size_is_refused(world, settings):
     data = b"%PDF-1.4\n" + b"0" * (1024 * 1024)
     with pytest.raises(ValidationError) as error:
         attachment_create(owner=world.e_hutang, file=upload("big.pdf", data), by=world.inspector)
-    assert "larger than 1 MB" in error.value.messages[0]
+    assert "文件超过 1 MB" in error.value.messages[0]
     assert not Attachment.objects.exists()
     assert stored_files(settings) == []
 

@@ -59,12 +59,12 @@ def test_stored_population_is_what_the_queryset_held(world):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"n": 4}, "Cannot draw 4 from 3"),
-    ({"n": 2, "percent": 10}, "not both or neither"),
-    ({}, "not both or neither"),
-    ({"percent": 0}, "from 1 to 100"),
-    ({"percent": 101}, "from 1 to 100"),
-    ({"n": 0}, "at least 1"),
+    ({"n": 4}, "无法从 3 个对象中抽取 4 个"),
+    ({"n": 2, "percent": 10}, "二者只能填其一"),
+    ({}, "二者只能填其一"),
+    ({"percent": 0}, "1 至 100 的整数"),
+    ({"percent": 101}, "1 至 100 的整数"),
+    ({"n": 0}, "至少为 1"),
 ])
 def test_bad_requests_are_refused_and_nothing_stored(world, kwargs, message):
     with pytest.raises(ValidationError) as error:
