@@ -30,8 +30,10 @@ class ChecklistTemplateQuerySet(models.QuerySet):
     """Bulk writes would skip ``save()``/``delete()``: they refuse to touch a used version too."""
 
     def update(self, **kwargs):
-        # Retiring a used version is its life cycle, not a change of its content.
-        lifecycle_only = set(kwargs) <= {"status"} and kwargs.get("status") == ChecklistTemplate.Status.RETIRED
+        # Retiring a used version is its life cycle, not a change of its content; nor is forgetting
+        # a deleted creator (the delete collector's SET_NULL comes through here).
+        allowed = {"status": ChecklistTemplate.Status.RETIRED, "created_by": None}
+        lifecycle_only = all(k in allowed and v == allowed[k] for k, v in kwargs.items())
         if not lifecycle_only and self.filter(used_at__isnull=False).exists():
             raise ValidationError(USED_MESSAGE, code="checklist_used")
         return super().update(**kwargs)

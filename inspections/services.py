@@ -83,8 +83,10 @@ def checklist_mark_used(template):
     """Freeze ``template``: an inspection has been filled from it. Idempotent; the first use counts.
 
     Called by the inspection services when an inspection is started or submitted on this version."""
-    if template.status == ChecklistTemplate.Status.DRAFT:
+    stored = ChecklistTemplate.objects.values("status", "used_at").get(pk=template.pk)
+    if stored["status"] == ChecklistTemplate.Status.DRAFT:
         raise ValidationError(_("A draft checklist cannot be used: publish it first."), code="draft_used")
-    ChecklistTemplate.objects.filter(pk=template.pk, used_at__isnull=True).update(used_at=timezone.now())
-    template.used_at = ChecklistTemplate.objects.values_list("used_at", flat=True).get(pk=template.pk)
+    if stored["used_at"] is None:
+        ChecklistTemplate.objects.filter(pk=template.pk, used_at__isnull=True).update(used_at=timezone.now())
+    template.refresh_from_db(fields=["status", "used_at"])
     return template

@@ -194,3 +194,25 @@ def test_admin_shows_a_used_version_read_only(client, world):
     response = client.post(reverse("admin:inspections_checklisttemplate_delete", args=[used.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert ChecklistTemplate.objects.filter(pk=used.pk).exists()
+
+
+def test_deleting_the_creator_of_a_used_version_keeps_the_version(world):
+    draft = checklist_new_version(template=checklist_current("general"), by=world.bureau)
+    checklist_publish(template=draft, by=world.bureau)
+    used = checklist_mark_used(draft)
+    before = snapshot(used)
+    world.bureau.delete()
+    assert ChecklistTemplate.objects.get(pk=used.pk).created_by is None
+    assert snapshot(used) == before
+
+
+def test_admin_actions_make_a_version_and_publish_it(client, world):
+    client.force_login(world.superuser)
+    v1 = checklist_current("dust")
+    url = reverse("admin:inspections_checklisttemplate_changelist")
+    client.post(url, {"action": "new_version", "_selected_action": [v1.pk]})
+    v2 = ChecklistTemplate.objects.get(code="dust", region=None, version=2)
+    assert (v2.status, v2.created_by) == ("draft", world.superuser)
+    client.post(url, {"action": "publish", "_selected_action": [v2.pk]})
+    assert checklist_current("dust") == v2
+    assert ChecklistTemplate.objects.get(pk=v1.pk).status == "retired"
