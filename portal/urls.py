@@ -23,6 +23,7 @@ urlpatterns = [
     path("rules/", include("portal.rules.urls")),
     path("attachments/", include("portal.attachments.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("inspections/", include("inspections.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/", include("rest_framework.urls", namespace="rest_framework")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,7 +1,6 @@
-"""Inspections and the hazard ledger.
+"""Checklist templates (检查表模板).
 
-Sections, in the order data flows: checklist templates (what an inspector checks), then — in later
-work — plans, inspections, hazards, penalties and campaigns.
+What an inspector checks; an inspection records the version it was filled from.
 """
 from django.conf import settings
 from django.core.exceptions import ValidationError

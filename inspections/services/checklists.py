@@ -1,4 +1,4 @@
-"""Writes of the inspections app. Checklist templates: new version, publish, current, mark used.
+"""Checklist templates: new version, publish, current, mark used.
 
 A template's life: draft (editable) → published (what inspectors get; the previous published
 version of the same code and region retires) → retired. Independently of its status, a version
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from grid.models import PATH_STEP
 
-from .models import ChecklistItem, ChecklistTemplate
+from ..models import ChecklistItem, ChecklistTemplate
 
 _ITEM_FIELDS = ("code", "section", "text", "basis", "major_criterion", "order")
 

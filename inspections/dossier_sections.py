@@ -1,0 +1,1 @@
+"""The enterprise page's inspections and hazards sections (enterprises.dossier registry)."""

@@ -1,0 +1,1 @@
+"""The inspections figures, registered in ``portal.figures.registry``: one grouped query each."""

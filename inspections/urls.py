@@ -1,0 +1,11 @@
+"""/inspections/: each area of the app keeps its own URL module; names live in one namespace."""
+from . import urls_documents, urls_hazards, urls_inspections, urls_plans
+
+app_name = "inspections"
+
+urlpatterns = [
+    *urls_hazards.urlpatterns,
+    *urls_inspections.urlpatterns,
+    *urls_plans.urlpatterns,
+    *urls_documents.urlpatterns,
+]

@@ -1,0 +1,2 @@
+"""URLs of the documents pages (see urls.py)."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""URLs of the hazards pages (see urls.py)."""
+urlpatterns = []

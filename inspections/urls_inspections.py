@@ -1,0 +1,2 @@
+"""URLs of the inspections pages (see urls.py)."""
+urlpatterns = []

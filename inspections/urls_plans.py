@@ -1,0 +1,2 @@
+"""URLs of the plans pages (see urls.py)."""
+urlpatterns = []
