@@ -195,6 +195,10 @@ def hazard_verify(*, hazard, by, note="", on=None):
     hazard.closed_on = on or timezone.localdate()
     hazard.closed_by = by
     hazard.save(update_fields=["status", "closed_on", "closed_by", "updated_at"])
+    # a request still pending is moot once the hazard is closed
+    hazard.extensions.filter(status=HazardExtension.Status.PENDING).update(
+        status=HazardExtension.Status.REFUSED, decided_by=by, decided_at=timezone.now(),
+        decision_note=_("The hazard was verified closed."))
     _event(hazard, Action.VERIFY, by, HazardStatus.SUBMITTED, (note or "").strip())
     return hazard
 
@@ -244,6 +248,8 @@ def hazard_extension_decide(*, extension, by, grant, note=""):
     hazard = _locked(extension.hazard)
     if extension.status != HazardExtension.Status.PENDING:
         raise ValidationError(_("This extension request has already been decided."), code="extension_decided")
+    if not hazard.is_open:
+        raise ValidationError(_("This hazard is closed: its deadline no longer changes."), code="out_of_order")
     _require_verifier(by, hazard)
     if not grant and not (note or "").strip():
         raise ValidationError({"note": _("Say why the extension is refused.")})
@@ -269,10 +275,10 @@ def hazard_suspend(*, hazard, by, reason, effective_date=None):
                               code="out_of_order")
     if hazard.suspension_ordered:
         raise ValidationError(_("Production has already been suspended for this hazard."), code="already_suspended")
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason for the suspension order.")})
     if by.role not in (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR) and not by.is_superuser:
         raise ValidationError(_("Only inspectors may order production suspended."), code="not_inspector")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the suspension order.")})
     enterprise = hazard.enterprise
     if enterprise.status == EnterpriseStatus.DEREGISTERED:
         raise ValidationError(_("The enterprise is deregistered."), code="deregistered")
