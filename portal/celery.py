@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["portal.accounts", "portal.jobs", "enterprises"])
+app.autodiscover_tasks(["portal.accounts", "portal.jobs", "enterprises", "inspections"])
 
 PERIODIC_JOBS = {
     "purge-access-logs": {
