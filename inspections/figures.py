@@ -20,15 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Enterprise, Status
 from grid.models import Region, child_path_expr
 from portal.figures import registry
-from portal.rules.services import ThresholdMissing, threshold
+from portal.rules.services import threshold
 
 from .models import Hazard, HazardSeverity, Inspection, InspectionKind, InspectionPlan, Penalty, PlanItem
 
 # The seed's key dust set (RULES.md §4 item 3: "100 % enforcement coverage by end Aug of ... the 17
-# with ≥ 10 dust workers per shift"). Read from the threshold ``inspections.dust_key_workers_min``
-# when the bureau has set one; this is the seed's value otherwise.
+# with ≥ 10 dust workers per shift"). The 10 is the threshold ``inspections.dust_key_workers_min``
+# (shipped by migration 0005, editable by the bureau).
 DUST_KEY_DOMAIN = "dust"
-DUST_KEY_WORKERS_SEED = 10
 
 
 # -- the shared shapes ----------------------------------------------------------------------------------------------
@@ -123,10 +122,7 @@ def coverage(region, period, enterprises):
 def dust_key_enterprises(region=None, on=None):
     """The seed's key dust set: on the roster (not deregistered), key domain combustible dust, at
     least ``inspections.dust_key_workers_min`` (seed: 10) dust workers per shift."""
-    try:
-        minimum = threshold("inspections.dust_key_workers_min", region=region, on=on)
-    except ThresholdMissing:
-        minimum = DUST_KEY_WORKERS_SEED
+    minimum = threshold("inspections.dust_key_workers_min", region=region, on=on)
     return (Enterprise.objects.exclude(status=Status.DEREGISTERED)
             .filter(key_domains__code=DUST_KEY_DOMAIN, dust_workers_per_shift__gte=minimum))
 

@@ -185,9 +185,8 @@ def test_dust_coverage(fig):
 
 def test_dust_set_follows_the_threshold(fig):
     w = fig
-    # As a migration would ship it (the seed's 10), and Wujin raising it to 30 from 1 April
-    Threshold.objects.create(name="inspections.dust_key_workers_min", label="重点涉粉企业单班作业人数下限",
-                             unit="people", value=10, region=None, effective_from=D(2022, 1, 1))
+    # The shipped 10 (migration 0005), and Wujin raising it to 30 from 1 April
+    assert Threshold.objects.get(name="inspections.dust_key_workers_min", region=None).value == 10
     Threshold.objects.create(name="inspections.dust_key_workers_min", label="重点涉粉企业单班作业人数下限",
                              unit="people", value=30, region=w.wujin, effective_from=D(2022, 4, 1))
     assert figures.dust_coverage(w.wujin, Q1) == {w.hutang.path: 100.0, w.luoyang.path: 0.0}  # 10 on 31 Mar

@@ -8,6 +8,9 @@ EFFECTIVE = datetime.date(2022, 1, 1)
 DEFAULTS = [
     ("inspections.deadline_warning_days", "隐患整改期限临近提醒（天）", "days", "7",
      "Portal default: open hazards whose deadline falls within this many days appear in the to-do lists"),
+    ("inspections.dust_key_workers_min", "重点涉粉企业单班作业人数下限", "people", "10",
+     "RULES.md §4 item 3: 100 % enforcement coverage by end Aug of the dust enterprises with ≥ 10 dust workers "
+     "per shift [000]"),
 ]
 
 
