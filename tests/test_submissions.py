@@ -191,3 +191,18 @@ def test_concurrent_requests_run_the_handler_once():
     assert sorted(r[2] for r in results) == [False, True]  # one ran, one got the stored result
     assert {(r[0], r[1]["id"]) for r in results} == {(201, 1)}
     assert Submission.objects.filter(client_key=key).count() == 1
+
+
+def test_api_payload_names_several_files_under_one_field():
+    """Two photos under one multipart field become their names (a list of files is no JSON)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
+
+    from portal.submissions.api import _payload
+    from portal.submissions.services import canonical_json
+
+    data = MultiValueDict({"photos": [SimpleUploadedFile("a.jpg", b"1"), SimpleUploadedFile("b.jpg", b"2")],
+                           "note": ["x"], "client_key": ["k" * 10]})
+    payload = _payload(data)
+    assert payload == {"photos": ["a.jpg", "b.jpg"], "note": "x"}
+    canonical_json(payload)

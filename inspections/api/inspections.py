@@ -118,19 +118,6 @@ def _linked(field, related, pk, message):
     return found
 
 
-class _NamedFiles:
-    """The request as ``api_submit_once`` reads it, with uploaded files replaced by their names:
-    the payload's digest then covers several photos in one field (a list of files is no JSON)."""
-
-    def __init__(self, request):
-        self.headers, self.user = request.headers, request.user
-        data = request.data
-        if hasattr(data, "lists"):
-            data = {k: [getattr(v, "name", v) if hasattr(v, "read") else v for v in vs] for k, vs in data.lists()}
-            data = {k: vs[0] if len(vs) == 1 else vs for k, vs in data.items()}
-        self.data = data
-
-
 class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Inspections the user may see; POST is the field submission, idempotent by its key."""
 
@@ -180,4 +167,4 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 "enterprise", "township", "checklist").get(pk=inspection.pk)
             return status.HTTP_201_CREATED, InspectionDetailSerializer(inspection).data
 
-        return api_submit_once(_NamedFiles(request), SUBMIT_KIND, handler)
+        return api_submit_once(request, SUBMIT_KIND, handler)

@@ -13,7 +13,9 @@ HEADER = "Idempotency-Key"
 def _payload(data):
     """The request's data without the key, as plain JSON-ready values (lists for repeated form fields)."""
     if hasattr(data, "lists"):
-        items = {k: (v[0] if len(v) == 1 else v) for k, v in data.lists()}
+        # several files under one field (photos of a finding) become their names, like a single one
+        named = {k: [getattr(x, "name", x) if hasattr(x, "read") else x for x in v] for k, v in data.lists()}
+        items = {k: (v[0] if len(v) == 1 else v) for k, v in named.items()}
     else:
         items = dict(data) if isinstance(data, dict) else {"_": data}
     items.pop("client_key", None)
