@@ -33,7 +33,7 @@ class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
     effect and a reason: it becomes a roster change."""
 
     effective_date = forms.DateField(label=_("Effective date"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}),
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                      help_text=_("Required when the status or the township changes."))
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500)
     is_key_sector = forms.NullBooleanField(

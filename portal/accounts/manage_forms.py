@@ -165,7 +165,7 @@ class DateRangeMixin:
 
 
 def _date_field(label):
-    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ContentTypeChoiceField(forms.ModelChoiceField):

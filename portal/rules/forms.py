@@ -12,7 +12,7 @@ class ThresholdVersionForm(BootstrapFormMixin, forms.Form):
     name = forms.ChoiceField(label=_("Threshold"))
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
     value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=4, min_value=0)
-    effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     source = forms.CharField(label=_("Basis"), required=False, max_length=500,
                              help_text=_("The notice or decision that sets this value."))
 
