@@ -570,7 +570,10 @@ def test_campaign_not_cleared(world):
     assert client.get("/api/v1/campaigns/").json()["results"][0]["kind_display"] == "百日清零"
     rows = client.get(f"/api/v1/campaigns/{campaign.pk}/not-cleared/").json()["results"]
     assert [(r["name"], r["open_at_end"], r["still_open"]) for r in rows] == [("常州湖塘机械有限公司", 1, 1)]
-    assert _client(world.inspector).get(f"/api/v1/campaigns/{campaign.pk}/").status_code == 404  # a district's
+    # a township reads the district's campaign, and the not-cleared list of its own enterprises only
+    assert _client(world.inspector).get(f"/api/v1/campaigns/{campaign.pk}/").status_code == 200
+    rows = _client(world.luoyang_inspector).get(f"/api/v1/campaigns/{campaign.pk}/not-cleared/").json()["results"]
+    assert rows == []
     assert _client(world.principal).get("/api/v1/campaigns/").json()["count"] == 0
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, Status
-from grid.models import Region
+from grid.models import PATH_STEP, Region
 from portal.accounts import scope
 from portal.accounts.models import Role
 from portal.sampling.services import sample_draw
@@ -46,6 +46,16 @@ def plan_create(*, region, by, title, year, kind=InspectionPlan.Kind.ANNUAL, sta
     return plan
 
 
+def _require_unit(by, region):
+    """Only the unit that made a plan or campaign (or one above it) changes it; units below read it."""
+    if by is None or by.is_superuser:
+        return
+    own = scope.bound_region(by)
+    if own is None or not region.path.startswith(own.path):
+        raise ValidationError(_("Only %(unit)s (or the bureau above it) may change this.") % {"unit": region.name},
+                              code="not_owner")
+
+
 def _check_due(plan, due_date):
     if due_date is None:
         raise ValidationError({"due_date": _("Give the date the inspections are due.")})
@@ -73,6 +83,7 @@ def plan_items_add(*, plan, by, enterprises, due_date, assignee=None, source=Pla
 
     ``enterprises`` is a scoped queryset (or list); every one must lie in the plan's region."""
     plan = InspectionPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    _require_unit(by, plan.region)
     if plan.status == InspectionPlan.Status.CLOSED:
         raise ValidationError(_("The plan is closed."), code="plan_closed")
     _check_due(plan, due_date)
@@ -96,6 +107,7 @@ def plan_items_add(*, plan, by, enterprises, due_date, assignee=None, source=Pla
 def plan_items_sample(*, plan, by, queryset, due_date, n=None, percent=None, seed=None, description=""):
     """Draw ``n`` or ``percent`` % (rounded up) of ``queryset`` by recorded random sampling and add
     the drawn enterprises to the plan. Returns the ``Sample``."""
+    _require_unit(by, plan.region)
     sample = sample_draw(queryset=queryset.exclude(status=Status.DEREGISTERED), by=by, n=n, percent=percent,
                          seed=seed, region=plan.region,
                          title=_("Enforcement plan: %(title)s") % {"title": plan.title},
@@ -108,6 +120,7 @@ def plan_items_sample(*, plan, by, queryset, due_date, n=None, percent=None, see
 
 @transaction.atomic
 def plan_item_remove(*, item, by):
+    _require_unit(by, item.plan.region)
     if item.inspections.exists():
         raise ValidationError(_("This plan item already has an inspection: it stays in the plan."), code="done")
     item.delete()
@@ -176,6 +189,22 @@ def cross_inspection_grant(user, model):
     return Q(**{f"{path}__in": _active_assignments(user, today).values("enterprise_id")})
 
 
+@scope.register_grant
+def higher_units_grant(user, model):
+    """A township reads the district's (and city's) plans and campaigns, and the district plan's
+    items for its own enterprises, so its inspectors can carry them out; changing them stays with
+    the unit that made them (``_require_unit``)."""
+    if getattr(user, "role", None) not in scope.REGION_ROLES or not getattr(user, "region_id", None):
+        return None
+    label = model._meta.label_lower
+    if label in ("inspections.inspectionplan", "inspections.campaign"):
+        path = user.region.path
+        return Q(region__path__in=[path[:i] for i in range(PATH_STEP, len(path), PATH_STEP)])
+    if label == "inspections.planitem":
+        return Q(township__path__startswith=user.region.path)
+    return None
+
+
 # -- campaigns -------------------------------------------------------------------------------------
 @transaction.atomic
 def campaign_create(*, region, by, name, kind, start, end, description="", targets=()):
@@ -199,6 +228,7 @@ def campaign_create(*, region, by, name, kind, start, end, description="", targe
 
 @transaction.atomic
 def campaign_targets_add(*, campaign, by, enterprises):
+    _require_unit(by, campaign.region)
     enterprises = list(enterprises)
     outside = [e.name for e in enterprises if not e.township.path.startswith(campaign.region.path)]
     if outside:
