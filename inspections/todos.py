@@ -1,7 +1,7 @@
 """What the hazard ledger and the plans ask of each role on its home page (issue 4: "deadlines
 approaching and passed appear in each role's to-do list").
 
-Township inspectors and bureau staff: hazards in their scope due within the warning days
+Township inspectors and bureau staff: hazards of their region due within the warning days
 (threshold ``inspections.deadline_warning_days`` of their region) and overdue; submitted hazards
 waiting for *their* verification and pending extension requests they decide (general hazards for
 township inspectors, major ones — district supervised — for bureau staff); overdue plan items of
@@ -59,12 +59,14 @@ def _inspector_todos(user):
     today = timezone.localdate()
     region = user.region
     days = int(threshold(WARNING_DAYS, region=region, on=today))
-    hazards = scope.visible(user, Hazard.objects.all())
+    # their own region's hazards: a cross-inspection lets an inspector see another township's
+    # hazards, but following up their deadlines stays with that township
+    own = {"enterprise__township__path__startswith": region.path}
+    hazards = scope.visible(user, Hazard.objects.filter(**own))
     # who verifies: the township general hazards, the district bureau major ones (hazard_may_verify)
     bureau = user.role == Role.BUREAU_STAFF
     severity = HazardSeverity.MAJOR if bureau else HazardSeverity.GENERAL
-    own = {"enterprise__township__path__startswith": region.path}
-    to_verify = hazards.filter(status=HazardStatus.SUBMITTED, severity=severity, **own)
+    to_verify = hazards.filter(status=HazardStatus.SUBMITTED, severity=severity)
     extensions = scope.visible(user, HazardExtension.objects.filter(
         status=HazardExtension.Status.PENDING, hazard__severity=severity,
         **{f"hazard__{k}": v for k, v in own.items()}))

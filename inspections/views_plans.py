@@ -309,7 +309,8 @@ def campaign_list(request):
                      n_inspections=Coalesce(Subquery(inspections, output_field=IntegerField()), Value(0)))
     page = paginate(request, qs.order_by("-start", "name", "pk"))
     return render(request, "inspections/campaigns/campaign_list.html", {
-        "filter": _styled(filterset), "page": page, "query": query_without(request, "page"), "today": timezone.localdate(),
+        "filter": _styled(filterset), "page": page, "query": query_without(request, "page"),
+        "today": timezone.localdate(),
     })
 
 

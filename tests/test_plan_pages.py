@@ -10,12 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from enterprises.models import KeyDomain
+from grid.models import Region
 from inspections import services
 from inspections.models import InspectionPlan, PlanItem
 from portal.sampling.models import Sample
 from portal.sampling.services import sample_replay
 
-from .factories import make_enterprise, make_inspection
+from .factories import UserFactory, make_enterprise, make_inspection
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -252,32 +253,35 @@ def test_the_plan_list_is_a_fixed_number_of_queries(world, client):
 
 # -- scope ---------------------------------------------------------------------------------------------
 def test_a_plan_out_of_scope_is_404_and_its_writes_change_nothing(world, client):
-    plan = annual_plan(world)  # the district's plan: not the township's
-    add(plan, world.bureau, [world.e_luoyang], D(2026, 9, 30))
+    plan = annual_plan(world, region=world.hutang, by=world.inspector)  # 湖塘's plan: nothing of 洛阳's
+    add(plan, world.inspector, [world.e_hutang], D(2026, 9, 30))
     item = plan.items.get()
     before = items_snapshot()
     for url, data in ((f"/inspections/plans/{plan.pk}/", None),
-                      (f"/inspections/plans/{plan.pk}/items/add/", {"enterprises": [world.e_hutang.pk],
+                      (f"/inspections/plans/{plan.pk}/items/add/", {"enterprises": [world.e_hutang2.pk],
                                                                    "due_date": "2026-09-30"}),
                       (f"/inspections/plans/{plan.pk}/items/filter/", {"due_date": "2026-09-30"}),
                       (f"/inspections/plans/{plan.pk}/items/sample/", {"due_date": "2026-09-30", "n": "1"}),
                       (f"/inspections/plans/{plan.pk}/items/{item.pk}/remove/", {})):
-        response, _ = page(client, world.inspector, url, data)
+        response, _ = page(client, world.luoyang_inspector, url, data)
         assert response.status_code == 404, url
     assert items_snapshot() == before
-    _, html = page(client, world.inspector, "/inspections/plans/")
+    _, html = page(client, world.luoyang_inspector, "/inspections/plans/")
     assert plan.title not in html
 
 
 def test_the_assigned_cross_inspector_reads_the_plan_but_cannot_change_it(world, client):
     plan = services.plan_create(region=world.wujin, by=world.bureau, title="2026交叉检查", year=2026, kind="cross")
     add(plan, world.bureau, [world.e_hutang], D(2026, 9, 30), assignee=world.luoyang_inspector)
-    add(plan, world.bureau, [world.e_luoyang], D(2026, 9, 30), assignee=world.inspector)
+    third = Region.objects.filter(parent=world.wujin, level="township").exclude(
+        pk__in=[world.hutang.pk, world.luoyang.pk]).first()
+    other = UserFactory(role="township_inspector", region=third)
+    add(plan, world.bureau, [world.e_hutang2], D(2026, 9, 30), assignee=other)
     item = plan.items.get(enterprise=world.e_hutang)
     response, html = page(client, world.luoyang_inspector, f"/inspections/plans/{plan.pk}/")
     assert response.status_code == 200
     # only their own assignment is listed, with the inspect button; no add or remove buttons
-    assert world.e_hutang.name in html and world.e_luoyang.name not in html.split('id="plan-items"')[1]
+    assert world.e_hutang.name in html and world.e_hutang2.name not in html.split('id="plan-items"')[1]
     assert f"/inspections/new/?enterprise={world.e_hutang.pk}&plan_item={item.pk}" in html
     assert 'id="add-items"' not in html and "/remove/" not in html
     before = items_snapshot()
