@@ -5,8 +5,9 @@ Township inspectors and bureau staff: hazards of their region due within the war
 (threshold ``inspections.deadline_warning_days`` of their region) and overdue; submitted hazards
 waiting for *their* verification and pending extension requests they decide (general hazards for
 township inspectors, major ones — district supervised — for bureau staff); overdue plan items of
-their region's plans or assigned to them. Enterprise principals and safety managers: hazards to
-plan, to rectify due soon or overdue, and sent back. Grid members: nothing yet.
+their region's plans, of a higher unit's plan in their region (unassigned), or assigned to them.
+Enterprise principals and safety managers: hazards to plan, to rectify due soon or overdue, and
+sent back. Grid members: nothing yet.
 Each role's list is a fixed number of queries, whatever the number of hazards.
 """
 from urllib.parse import urlencode
@@ -70,9 +71,11 @@ def _inspector_todos(user):
     extensions = scope.visible(user, HazardExtension.objects.filter(
         status=HazardExtension.Status.PENDING, hazard__severity=severity,
         **{f"hazard__{k}": v for k, v in own.items()}))
-    # the plans of their region, and the cross-inspections assigned to them
+    # the plans of their region, a higher unit's items in their region that nobody else is assigned
+    # to (the township carries out the district's plan there), and the cross-inspections assigned to them
     plan_items = scope.visible(user, PlanItem.objects.filter(
-        Q(plan__region__path__startswith=region.path) | Q(assignee=user),
+        Q(plan__region__path__startswith=region.path) | Q(assignee=user)
+        | Q(township__path__startswith=region.path, assignee__isnull=True),
         plan__status=InspectionPlan.Status.ACTIVE, due_date__lt=today))
     if bureau:
         verify_label = _("Major hazards waiting for your verification")

@@ -140,3 +140,15 @@ def test_a_township_campaign_is_read_by_the_district_and_changed_by_the_township
     assert response.status_code == 200
     response, _ = page(client, world.inspector, url, {})
     assert response.status_code == 302 and list(campaign.targets.all()) == [world.e_hutang]
+
+
+def test_a_township_reads_the_district_campaign_but_cannot_change_it(world, client):
+    campaign = make_campaign(world, targets=[world.e_hutang])
+    dust = KeyDomain.objects.get(code="dust")
+    response, html = page(client, world.inspector, f"/inspections/campaigns/{campaign.pk}/")
+    assert response.status_code == 200 and "/targets/add/" not in html
+    before = campaigns_snapshot()
+    response, _ = page(client, world.inspector, f"/inspections/campaigns/{campaign.pk}/targets/add/?key_domain={dust.pk}",
+                       {})
+    assert response.status_code == 403
+    assert campaigns_snapshot() == before

@@ -96,7 +96,7 @@ def test_the_other_township_inspector_sees_their_own_and_their_assignment(ledger
     # the cross-inspection shows 湖塘's enterprise to them, but its deadlines stay 湖塘's to follow
     assert counts(ledger.luoyang_inspector) == {
         "超过整改期限的隐患": 1,                # hF
-        "逾期未完成的执法计划检查": 1,          # the cross item assigned to them
+        "逾期未完成的执法计划检查": 2,          # the cross item assigned to them; the district's 洛阳冶金
     }
 
 

@@ -291,3 +291,21 @@ def test_the_assigned_cross_inspector_reads_the_plan_but_cannot_change_it(world,
         response, _ = page(client, world.luoyang_inspector, url, data)
         assert response.status_code == 403, url
     assert items_snapshot() == before
+
+
+def test_a_township_reads_the_district_plan_but_only_the_district_changes_it(world, client):
+    plan = annual_plan(world)
+    add(plan, world.bureau, [world.e_hutang], D(2026, 9, 30))
+    item = plan.items.get()
+    response, html = page(client, world.inspector, f"/inspections/plans/{plan.pk}/")
+    assert response.status_code == 200 and 'id="add-items"' not in html and "/remove/" not in html
+    assert f"/inspections/new/?enterprise={world.e_hutang.pk}&plan_item={item.pk}" in html
+    before = items_snapshot()
+    for url, data in ((f"/inspections/plans/{plan.pk}/items/add/", {"enterprises": [world.e_hutang2.pk],
+                                                                   "due_date": "2026-09-30"}),
+                      (f"/inspections/plans/{plan.pk}/items/filter/", {"due_date": "2026-09-30"}),
+                      (f"/inspections/plans/{plan.pk}/items/sample/", {"due_date": "2026-09-30", "n": "1"}),
+                      (f"/inspections/plans/{plan.pk}/items/{item.pk}/remove/", {})):
+        response, _ = page(client, world.inspector, url, data)
+        assert response.status_code == 403, url
+    assert items_snapshot() == before
