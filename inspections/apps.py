@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
@@ -8,8 +9,18 @@ class InspectionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from portal.ui import register_nav
+
         from . import api, dossier_sections, figures, services, todos  # noqa: F401  (API, sections, figures, grant, to-dos)
         from .models import Campaign, Hazard, Inspection, InspectionPlan, MajorHazardCriterion, Penalty, PlanItem
 
         for model in (Campaign, Hazard, Inspection, InspectionPlan, MajorHazardCriterion, Penalty, PlanItem):
             auditlog.register(model)
+
+        inspectors = ("bureau_staff", "township_inspector", "superuser")
+        register_nav(_("Inspections"), "inspections:inspection_list", inspectors + ("enterprise",), order=12)
+        register_nav(_("Hazard ledger"), "inspections:hazard_list", inspectors + ("enterprise", "grid_member"), order=13)
+        register_nav(_("Major hazards"), "inspections:major_hazard_list", inspectors, order=14)
+        register_nav(_("Enforcement plans"), "inspections:plan_list", inspectors, order=15)
+        register_nav(_("Campaigns"), "inspections:campaign_list", inspectors, order=16)
+        register_nav(_("Penalties"), "inspections:penalty_list", inspectors + ("enterprise",), order=17)
