@@ -1,5 +1,7 @@
 """One filter set per list: the page, the API and the .xlsx export filter the same way. Querysets
 are scoped by the caller (``scope.visible``) before they are filtered."""
+import datetime
+
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.validators import normalize_text
 from portal.accounts import scope
 
-from .models import (Campaign, Hazard, HazardSeverity, HazardSource, HazardStatus, Inspection, InspectionKind,
+from .models import (Campaign, Hazard, HazardExtension, HazardSeverity, HazardSource, HazardStatus, Inspection, InspectionKind,
                      InspectionPlan, Penalty)
 
 
@@ -43,6 +45,10 @@ class HazardFilter(_EnterpriseSearch):
     severity = django_filters.ChoiceFilter(choices=HazardSeverity.choices, label=_("Severity"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    due_within = django_filters.NumberFilter(method="filter_due_within", min_value=0, max_value=366,
+                                             label=_("Due within (days)"))
+    extension_pending = django_filters.BooleanFilter(method="filter_extension_pending",
+                                                     label=_("Extension request pending"))
     district_supervised = django_filters.BooleanFilter(label=_("Supervised by the district"))
     found_after = django_filters.DateFilter(field_name="found_on", lookup_expr="gte", label=_("Found from"))
     found_before = django_filters.DateFilter(field_name="found_on", lookup_expr="lte", label=_("Found until"))
@@ -52,13 +58,27 @@ class HazardFilter(_EnterpriseSearch):
 
     class Meta:
         model = Hazard
-        fields = ["q", "township", "status", "open", "severity", "source", "overdue", "district_supervised",
-                  "found_after", "found_before", "enterprise", "inspection", "item_code"]
+        fields = ["q", "township", "status", "open", "severity", "source", "overdue", "due_within", "extension_pending",
+                  "district_supervised", "found_after", "found_before", "enterprise", "inspection", "item_code"]
 
     def filter_open(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.exclude(status=HazardStatus.CLOSED) if value else queryset.filter(status=HazardStatus.CLOSED)
+
+    def filter_due_within(self, queryset, name, value):
+        """Open hazards whose deadline is today or within ``value`` days (not yet passed)."""
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        return queryset.exclude(status=HazardStatus.CLOSED).filter(
+            deadline__gte=today, deadline__lte=today + datetime.timedelta(days=int(value)))
+
+    def filter_extension_pending(self, queryset, name, value):
+        if value is None:
+            return queryset
+        pending = Q(pk__in=HazardExtension.objects.filter(status=HazardExtension.Status.PENDING).values("hazard_id"))
+        return queryset.filter(pending) if value else queryset.exclude(pending)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

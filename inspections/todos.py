@@ -87,10 +87,10 @@ def _inspector_todos(user):
         Todo(_("Hazards past their rectification deadline"), hazards_overdue(hazards, today=today).count(),
              _hazards_url(overdue="true"), "danger"),
         Todo(_("Hazards due within %(days)s days") % {"days": days},
-             hazards_due_soon(hazards, today=today, days=days).count(), _hazards_url(open="true", overdue="false")),
+             hazards_due_soon(hazards, today=today, days=days).count(), _hazards_url(due_within=days)),
         Todo(verify_label, to_verify.count(), _hazards_url(status=HazardStatus.SUBMITTED, severity=severity),
              "primary"),
-        Todo(extension_label, extensions.count(), _hazards_url(open="true", severity=severity), "info"),
+        Todo(extension_label, extensions.count(), _hazards_url(extension_pending="true", severity=severity), "info"),
         Todo(_("Overdue enforcement plan items"), done_items(plan_items, today).filter(done=False).count(),
              _url("inspections:plan_list", "/inspections/plans/", status=InspectionPlan.Status.ACTIVE), "danger"),
     ]
@@ -113,7 +113,7 @@ def _enterprise_todos(user, member):
         Todo(_("Hazards to rectify past their deadline"), hazards_overdue(to_rectify, today=today).count(),
              _hazards_url(overdue="true"), "danger"),
         Todo(_("Hazards to rectify due within %(days)s days") % {"days": days},
-             hazards_due_soon(to_rectify, today=today, days=days).count(), _hazards_url(open="true", overdue="false")),
+             hazards_due_soon(to_rectify, today=today, days=days).count(), _hazards_url(due_within=days)),
         Todo(_("Hazards sent back: rectify them again"), sent_back.count(),
              _hazards_url(status=HazardStatus.RECTIFYING), "danger"),
     ]

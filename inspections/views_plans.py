@@ -266,7 +266,8 @@ def plan_items_sample(request, pk):
             try:
                 sample = services.plan_items_sample(plan=plan, by=request.user, queryset=qs,
                                                     due_date=data["due_date"], n=data["n"], percent=data["percent"],
-                                                    description=description)
+                                                    description=description,
+                                                    params={k: v for k, v in request.GET.items() if v})
             except ValidationError as exc:
                 _errors_to(form, exc)
             else:

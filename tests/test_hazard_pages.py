@@ -402,3 +402,24 @@ def test_the_ledger_costs_the_same_queries_for_more_rows_and_answers_htmx_with_t
     response = client.get(LIST + "?severity=general", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="hazard-results")
     html = unescape(response.content.decode())
     assert "<html" not in html and "共 5 条隐患" in html and "更多隐患3" in html
+
+
+def test_due_within_and_pending_extension_filters(client, world):
+    """The to-dos link to these: open hazards due within N days, hazards with a pending request."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inspections.services import hazard_extension_request
+
+    today = timezone.localdate()
+    inspection = make_inspection(world.e_hutang, world.inspector, inspected_on=today, failures={
+        "GEN-12": {"description": "三天内到期", "deadline": today + dt.timedelta(days=3)},
+        "GEN-13": {"description": "二十天后到期", "deadline": today + dt.timedelta(days=20)}})
+    soon = inspection.hazards.get(item_code="GEN-12")
+    hazard_extension_request(hazard=soon, by=world.principal, new_deadline=today + dt.timedelta(days=10), reason="配件")
+    client.force_login(world.inspector)
+    body = client.get("/inspections/hazards/?due_within=7").content.decode()
+    assert "三天内到期" in body and "二十天后到期" not in body
+    body = client.get("/inspections/hazards/?extension_pending=true").content.decode()
+    assert "三天内到期" in body and "二十天后到期" not in body

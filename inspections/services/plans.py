@@ -104,16 +104,19 @@ def plan_items_add(*, plan, by, enterprises, due_date, assignee=None, source=Pla
 
 
 @transaction.atomic
-def plan_items_sample(*, plan, by, queryset, due_date, n=None, percent=None, seed=None, description=""):
+def plan_items_sample(*, plan, by, queryset, due_date, n=None, percent=None, seed=None, description="",
+                      params=None, assignee=None):
     """Draw ``n`` or ``percent`` % (rounded up) of ``queryset`` by recorded random sampling and add
-    the drawn enterprises to the plan. Returns the ``Sample``."""
+    the drawn enterprises to the plan. ``params`` (the roster filter's query parameters) are stored
+    with the draw beside its readable ``description``. Returns the ``Sample``."""
     _require_unit(by, plan.region)
     sample = sample_draw(queryset=queryset.exclude(status=Status.DEREGISTERED), by=by, n=n, percent=percent,
                          seed=seed, region=plan.region,
                          title=_("Enforcement plan: %(title)s") % {"title": plan.title},
-                         filters={"description": description})
+                         filters={"description": description, "params": params or {}})
     drawn = Enterprise.objects.filter(pk__in=sample.drawn_ids).select_related("township")
-    plan_items_add(plan=plan, by=by, enterprises=drawn, due_date=due_date, source=PlanItem.Source.SAMPLE)
+    plan_items_add(plan=plan, by=by, enterprises=drawn, due_date=due_date, source=PlanItem.Source.SAMPLE,
+                   assignee=assignee)
     InspectionPlan.objects.filter(pk=plan.pk).update(sample=sample)
     return sample
 
