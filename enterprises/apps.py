@@ -22,6 +22,9 @@ class EnterprisesConfig(AppConfig):
 
         field_roles = ("bureau_staff", "township_inspector", "grid_member", "superuser")
         register_nav(_("Enterprise roster"), "enterprises:list", field_roles + ("enterprise",), order=10)
-        register_nav(_("Overview"), "enterprises:overview", ("bureau_staff", "township_inspector", "superuser"), order=20)
-        register_nav(_("Roster changes"), "enterprises:changes", ("bureau_staff", "township_inspector", "superuser"), order=30)
-        register_nav(_("Import"), "enterprises:import", ("bureau_staff", "township_inspector", "superuser"), order=40)
+        register_nav(_("Overview"), "enterprises:overview", ("bureau_staff", "township_inspector", "superuser"), order=20,
+                     group="roster")
+        register_nav(_("Roster changes"), "enterprises:changes", ("bureau_staff", "township_inspector", "superuser"), order=30,
+                     group="roster")
+        register_nav(_("Import"), "enterprises:import", ("bureau_staff", "township_inspector", "superuser"), order=40,
+                     group="roster")

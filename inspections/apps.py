@@ -18,9 +18,12 @@ class InspectionsConfig(AppConfig):
             auditlog.register(model)
 
         inspectors = ("bureau_staff", "township_inspector", "superuser")
-        register_nav(_("Inspections"), "inspections:inspection_list", inspectors + ("enterprise",), order=12)
-        register_nav(_("Hazard ledger"), "inspections:hazard_list", inspectors + ("enterprise", "grid_member"), order=13)
-        register_nav(_("Major hazards"), "inspections:major_hazard_list", inspectors, order=14)
-        register_nav(_("Enforcement plans"), "inspections:plan_list", inspectors, order=15)
-        register_nav(_("Campaigns"), "inspections:campaign_list", inspectors, order=16)
-        register_nav(_("Penalties"), "inspections:penalty_list", inspectors + ("enterprise",), order=17)
+        register_nav(_("Inspection records"), "inspections:inspection_list", inspectors + ("enterprise",), order=12,
+                     group="enforcement")
+        register_nav(_("Hazard ledger"), "inspections:hazard_list", inspectors + ("enterprise", "grid_member"), order=13,
+                     group="hazards")
+        register_nav(_("Major hazards"), "inspections:major_hazard_list", inspectors, order=14, group="hazards")
+        register_nav(_("Enforcement plans"), "inspections:plan_list", inspectors, order=15, group="enforcement")
+        register_nav(_("Campaigns"), "inspections:campaign_list", inspectors, order=16, group="enforcement")
+        register_nav(_("Penalties"), "inspections:penalty_list", inspectors + ("enterprise",), order=17,
+                     group="enforcement")

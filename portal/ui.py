@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapFormMixin:
@@ -52,13 +53,24 @@ class NavItem:
     url_name: str
     roles: tuple  # roles that see it; "superuser" for superusers
     order: int = 100
+    group: str = ""  # a key of NAV_GROUPS: entries of one group share a drop-down menu
 
+
+# The menu's drop-down groups (key -> label); a group a user sees one entry of shows as a plain link.
+NAV_GROUPS = {
+    "enforcement": _("Enforcement work"),
+    "hazards": _("Hazard management"),
+    "roster": _("Roster data"),
+    "system": _("System settings"),
+}
 
 _nav = []
 
 
-def register_nav(label, url_name, roles, order=100):
-    _nav.append(NavItem(label, url_name, tuple(roles), order))
+def register_nav(label, url_name, roles, order=100, group=""):
+    if group and group not in NAV_GROUPS:
+        raise ValueError(f"Unknown menu group {group!r}")
+    _nav.append(NavItem(label, url_name, tuple(roles), order, group))
 
 
 def nav_items_for(user):

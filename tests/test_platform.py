@@ -83,3 +83,18 @@ def test_the_english_locale_keeps_working(client, world):
     assert "企业名录" in client.get("/enterprises/").content.decode()  # zh-hans by default
     client.post("/i18n/setlang/", {"language": "en", "next": "/enterprises/"})
     assert "Enterprise roster" in client.get("/enterprises/").content.decode()
+
+
+def test_menu_groups_entries_into_drop_downs(client, world):
+    """Groups with several entries for the user become one drop-down; a single entry stays a link."""
+    client.force_login(world.inspector)
+    items = client.get("/").context["nav_items"]
+    labels = [str(i["label"]) for i in items]
+    assert labels[:3] == ["企业名录", "执法检查", "隐患治理"]
+    enforcement = items[1]
+    assert [str(c["label"]) for c in enforcement["children"]] == ["检查记录", "执法计划", "专项行动", "行政处罚"]
+    client.force_login(world.principal)
+    items = client.get("/inspections/hazards/").context["nav_items"]
+    # an enterprise user has one hazards entry: a plain link, marked active on its page
+    hazards = next(i for i in items if str(i["label"]) == "隐患台账")
+    assert "children" not in hazards and hazards["active"]
