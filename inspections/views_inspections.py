@@ -132,9 +132,17 @@ def inspection_new(request):
         response = form_submit_once(request, kind=SUBMIT_KIND, form=form, handler=handler)
         if response is not None:
             return response
+    today = timezone.localdate()
+    # what this visit may count for, offered when the inspector came without it
+    open_campaigns = [] if campaign else list(scope.visible(user, Campaign.objects.filter(
+        targets=enterprise, start__lte=today, end__gte=today)).order_by("end")[:5])
+    open_items = [] if plan_item else list(services.done_items(scope.visible(user, PlanItem.objects.filter(
+        enterprise=enterprise, plan__status=InspectionPlan.Status.ACTIVE)).select_related("plan"), today)
+        .filter(done=False).order_by("due_date")[:5])
     return render(request, "inspections/inspections/inspection_form.html", {
         "enterprise": enterprise, "checklist": checklist, "form": form, "plan_item": plan_item,
         "campaign": campaign, "fail": InspectionAnswer.Result.FAIL,
+        "open_campaigns": open_campaigns, "open_items": open_items,
     })
 
 

@@ -320,3 +320,28 @@ def test_penalty_create_list_and_status(client, world):
     client.force_login(world.principal)
     assert client.post(f"/inspections/penalties/{penalty.pk}/status/", {"status": "executed"}).status_code == 403
     assert Penalty.objects.count() == 2
+
+
+def test_form_offers_the_open_plan_items_and_campaigns_of_the_enterprise(client, world):
+    """An inspector who came from the enterprise page can still count the visit for its plan and campaign."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inspections.services import campaign_create, plan_create, plan_items_add
+
+    today = timezone.localdate()
+    plan = plan_create(region=world.hutang, by=world.inspector, title="湖塘镇年度执法计划", year=today.year)
+    plan_items_add(plan=plan, by=world.inspector, enterprises=[world.e_hutang], due_date=dt.date(today.year, 12, 31))
+    campaign = campaign_create(region=world.wujin, by=world.bureau, name="百日清零行动", kind="hundred_days",
+                               start=today - dt.timedelta(days=10), end=today + dt.timedelta(days=90),
+                               targets=[world.e_hutang])
+    client.force_login(world.inspector)
+    body = client.get(f"/inspections/new/?enterprise={world.e_hutang.pk}&checklist=general").content.decode()
+    item = plan.items.get()
+    assert f"plan_item={item.pk}" in body and "湖塘镇年度执法计划" in body
+    assert f"campaign={campaign.pk}" in body and "百日清零行动" in body
+    # the campaign page lets the inspector inspect a target under the campaign
+    client.force_login(world.bureau)
+    body = client.get(f"/inspections/campaigns/{campaign.pk}/").content.decode()
+    assert f"?enterprise={world.e_hutang.pk}&campaign={campaign.pk}" in body
