@@ -9,12 +9,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["portal.accounts", "portal.jobs", "enterprises", "inspections"])
+app.autodiscover_tasks(["portal.accounts", "portal.attachments", "portal.jobs", "enterprises", "inspections"])
 
 PERIODIC_JOBS = {
     "purge-access-logs": {
         "task": "portal.accounts.tasks.access_log_purge",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "purge-orphan-attachment-files": {
+        "task": "portal.attachments.tasks.attachments_orphans_purge",
+        "schedule": crontab(hour=3, minute=57),
     },
     "purge-finished-jobs": {
         "task": "portal.jobs.tasks.job_purge",

@@ -203,6 +203,10 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
 IMPORT_PROGRESS_EVERY = 500
 # Exports over this many rows run as a background job.
 EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 2000)
+# Attachments (photos, evidence): the size limit per file; files a rolled-back upload left behind are
+# removed by a daily job once older than the grace period.
+ATTACHMENT_MAX_MB = env_int("ATTACHMENT_MAX_MB", 10)
+ATTACHMENT_ORPHAN_GRACE_HOURS = 24
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

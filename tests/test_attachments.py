@@ -168,3 +168,32 @@ def test_anonymous_is_sent_to_login(client, world, photo):
     response = get(client, None, photo)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_files_of_rolled_back_uploads_are_removed_after_the_grace_period(world, settings):
+    """A finding that fails after its photo was written rolls back the row, not the file: the daily
+    job removes such files, and never a file an attachment names."""
+    import datetime as dt
+    import os
+    import time
+
+    from django.db import transaction
+
+    from portal.attachments.tasks import attachments_orphans_clean
+
+    kept = attachment_create(owner=world.e_hutang, file=upload("kept.pdf", b"%PDF-1.4 kept"), by=world.inspector)
+    try:
+        with transaction.atomic():
+            attachment_create(owner=world.e_hutang, file=upload("lost.pdf", b"%PDF-1.4 lost"), by=world.inspector)
+            raise RuntimeError("the inspection failed further down")
+    except RuntimeError:
+        pass
+    files = [os.path.join(d, f) for d, _s, fs in os.walk(settings.MEDIA_ROOT) for f in fs]
+    assert len(files) == 2
+    assert attachments_orphans_clean() == 0  # both too young: a transaction may still be writing
+    old = time.time() - 25 * 3600
+    for path in files:
+        os.utime(path, (old, old))
+    assert attachments_orphans_clean() == 1
+    left = [os.path.join(d, f) for d, _s, fs in os.walk(settings.MEDIA_ROOT) for f in fs]
+    assert left == [kept.file.path]
