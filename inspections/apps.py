@@ -25,5 +25,6 @@ class InspectionsConfig(AppConfig):
         register_nav(_("Major hazards"), "inspections:major_hazard_list", inspectors, order=14, group="hazards")
         register_nav(_("Enforcement plans"), "inspections:plan_list", inspectors, order=15, group="enforcement")
         register_nav(_("Campaigns"), "inspections:campaign_list", inspectors, order=16, group="enforcement")
+        register_nav(_("Inspection statistics"), "inspections:figures", inspectors, order=18, group="enforcement")
         register_nav(_("Penalties"), "inspections:penalty_list", inspectors + ("enterprise",), order=17,
                      group="enforcement")

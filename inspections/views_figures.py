@@ -1,0 +1,48 @@
+"""The inspections figures of a quarter for each unit under the user's region, ranked: what the
+quarterly notice and the township assessment will read, shown live to the bureau and townships."""
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from enterprises.reports import Quarter
+from grid.models import Region
+from portal.accounts import scope
+from portal.figures import registry
+from portal.figures.registry import Period
+
+from .figures import FIGURES
+from .views_inspections import may_inspect
+
+
+def _region(request):
+    root = scope.figure_root(request.user)
+    if root is None:
+        raise Http404("No region")
+    picked = request.GET.get("region")
+    if picked:
+        region, _can = scope.get(request.user, scope.regions(request.user).exclude(level=Region.Level.VILLAGE),
+                                 pk=picked)
+        return region
+    return root
+
+
+@login_required
+def figures_page(request):
+    """One row per child region, one column per registered figure (value and rank). A fixed number
+    of queries: each figure is one grouped query whatever the number of units."""
+    if not may_inspect(request.user):
+        raise Http404("No figures for this role")
+    region = _region(request)
+    today = timezone.localdate()
+    quarter = Quarter.parse(request.GET.get("quarter")) or Quarter.containing(today)
+    period = Period(quarter.start, quarter.end, "quarter")
+    figures = [registry.get(name) for name, *_rest in FIGURES]
+    columns = [(figure, registry.compute(figure.name, region, period)) for figure in figures]
+    children = [row.region for row in columns[0][1]] if columns else []
+    rows = [{"region": child, "cells": [rows[i] for _figure, rows in columns]} for i, child in enumerate(children)]
+    pickable = scope.regions(request.user).exclude(level=Region.Level.VILLAGE).order_by("path")
+    return render(request, "inspections/figures.html", {
+        "region": region, "quarter": quarter, "quarters": Quarter.recent(today, 8), "figures": figures,
+        "rows": rows, "regions": pickable, "ancestors": region.ancestors(),
+    })
