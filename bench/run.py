@@ -9,7 +9,9 @@ then prints — never asserts — the median server time (the Django test client
 routing, middleware, queries, template) and the query count of the roster with filters at 20 and
 200 rows a page, the enterprise page, the overview, the change report and the API, signed in as
 the city staff and as the Wujin bureau staff; the export of the whole roster; and a 10 000-row
-import. Drops the database at the end unless ``--keep``. Targets and past figures: bench/README.md.
+import. Drops the database at the end unless ``--keep``. Then runs the inspections benchmark
+(``bench/inspections.py``: figures, hazard ledger, the field submission under gunicorn) on its own
+database, unless ``--no-inspections``. Targets and past figures: bench/README.md.
 """
 import argparse
 import datetime
@@ -18,6 +20,7 @@ import os
 from pathlib import Path
 import platform
 import statistics
+import subprocess
 import sys
 import time
 
@@ -279,6 +282,8 @@ def main():
     parser.add_argument("--import-rows", type=int, default=10000)
     parser.add_argument("--database", default="portal_bench")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--inspections", action=argparse.BooleanOptionalAction, default=True,
+                        help="then run bench/inspections.py (its own database and options)")
     args = parser.parse_args()
 
     params = server_params()
@@ -329,6 +334,10 @@ def main():
             print(f"\n(database {args.database} dropped)")
         else:
             print(f"\n(database kept: DATABASE_URL={os.environ['DATABASE_URL']})")
+    if args.inspections:
+        print("\n== bench/inspections.py ==", flush=True)
+        subprocess.run([sys.executable, str(Path(__file__).resolve().with_name("inspections.py")),
+                        *(["--keep"] if args.keep else [])], check=False)
 
 
 if __name__ == "__main__":
