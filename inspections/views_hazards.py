@@ -81,7 +81,7 @@ def _ledger(request, *, queryset, template, major):
     summary = qs.order_by().aggregate(
         total=Count("pk"), open=Count("pk", filter=~Q(status=HazardStatus.CLOSED)),
         overdue=Count("pk", filter=overdue), major=Count("pk", filter=Q(severity=HazardSeverity.MAJOR)))
-    page = paginate(request, qs)
+    page = paginate(request, qs, count=summary["total"])  # the summary counted them already
     export_url = _url_or_none("inspections:hazard_export")
     export_query = query_without(request, "page", "per_page")
     if export_url and major and "district_supervised" not in request.GET:

@@ -27,14 +27,17 @@ class BootstrapFormMixin:
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
 
 
-def paginate(request, queryset, per_page=50, max_per_page=200):
-    """One page of ``queryset``; a malformed or out-of-range page size or number falls back to a real page."""
+def paginate(request, queryset, per_page=50, max_per_page=200, count=None):
+    """One page of ``queryset``; a malformed or out-of-range page size or number falls back to a real page.
+    ``count``: the number of rows when the page already counted them (saves the paginator's COUNT)."""
     try:
         asked = int(request.GET.get("per_page", per_page))
     except ValueError:
         asked = per_page
     per_page = min(asked, max_per_page) if asked >= 1 else per_page
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: the value given stands in for its query
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -195,3 +195,21 @@ def test_verifying_settles_a_pending_extension_request(world):
     assert ext.status == "refused" and ext.decision_note == "隐患已验收销号。"
     with pytest.raises(ValidationError):
         hazard_extension_decide(extension=ext, by=world.inspector, grant=True)
+
+
+def test_submit_is_a_fixed_small_number_of_queries(world, django_assert_num_queries):
+    """The field submit is the hot path (bench: inspections submit): no query per foreign key or
+    per check constraint, and a used checklist is not looked at again."""
+    from inspections.models import ChecklistTemplate
+    from inspections.services import inspection_submit
+
+    make_inspection(world.e_hutang, world.inspector, failures={"GEN-12": {}})  # the checklist is now used
+    template = ChecklistTemplate.objects.get(code="general", region=None, status="published")
+    answers = [{"item": i.pk, "result": "fail" if i.code == "GEN-12" else "pass"} for i in template.items.all()]
+    finding = {"item_code": "GEN-12", "description": "灭火器过期", "deadline": D + datetime.timedelta(days=30)}
+    # savepoint; the checklist's items; the inspection and its audit row; the answers (one insert);
+    # savepoint; the hazard, its audit row and its event; releases
+    with django_assert_num_queries(11):
+        inspection_submit(enterprise=world.e_hutang2, by=world.inspector, kind="enforcement", inspected_on=D,
+                          checklist=template, answers=answers, findings=[finding],
+                          officers=[("张明", "32040001"), ("李强", "32040002")])

@@ -122,6 +122,8 @@ class Hazard(models.Model):
         indexes = [
             # figures: hazards found per township and period
             models.Index(fields=["township", "found_on"], name="hazard_township_found"),
+            # the ledger's order (newest first): without it PostgreSQL sorts the whole ledger for a page
+            models.Index(fields=["-found_on", "-id"], name="hazard_ledger_order"),
             # the ledger's default view: newest first, filtered by status
             models.Index(fields=["status", "found_on"], name="hazard_status_found"),
             # overdue to-dos and figures: open hazards by deadline (a queue-like scan)

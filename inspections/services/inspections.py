@@ -19,6 +19,7 @@ from .checklists import checklist_mark_used
 from .hazards import hazard_report
 
 Result = InspectionAnswer.Result
+RESOLVED_FKS = ["enterprise", "township", "checklist", "plan_item", "campaign", "submitted_by"]
 
 
 def _officer_errors(kind, officers):
@@ -112,9 +113,11 @@ def inspection_submit(*, enterprise, by, kind, inspected_on, checklist, answers=
         checklist=checklist, plan_item=plan_item, campaign=campaign, summary=(summary or "").strip(),
         officer_1_name=names[0][0], officer_1_certificate=names[0][1],
         officer_2_name=names[1][0], officer_2_certificate=names[1][1], submitted_by=by)
-    inspection.full_clean()
+    # the related rows were resolved (and scoped) by the caller: no existence query per foreign key
+    inspection.full_clean(exclude=RESOLVED_FKS, validate_unique=False)
     inspection.save()
-    checklist_mark_used(checklist)
+    if checklist.used_at is None:  # once used, always used: a used version needs no second look
+        checklist_mark_used(checklist)
     InspectionAnswer.objects.bulk_create([
         InspectionAnswer(inspection=inspection, item=item, item_code=item.code, result=result, note=note)
         for item, (result, note) in given.items()])
