@@ -29,7 +29,7 @@ from portal.accounts.manage_forms import TownshipChoiceField
 from portal.accounts.manage_views import admin_required
 from portal.accounts.models import AccessLog, Role
 from portal.accounts.services import access_log_write, temporary_password, user_create
-from portal.ui import BootstrapFormMixin, paginate, query_without, register_nav
+from portal.ui import BootstrapFormMixin, form_errors_from, paginate, query_without, register_nav
 
 from .models import Enterprise, EnterpriseMembership, Status
 from .validators import normalize_credit_code, normalize_text
@@ -250,8 +250,7 @@ def account_create(request):
                 enterprise=data["enterprise"], position=data["position"], username=data["username"],
                 full_name=data["full_name"], phone=data["phone"], by=request.user)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            form_errors_from(form, exc)
         else:
             return render(request, "accounts/manage/credentials.html", {
                 "account": user, "password": password, "created": True,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from grid.models import Region
 from portal.accounts import scope
 from portal.accounts.models import Role
-from portal.ui import paginate, query_without
+from portal.ui import form_errors_from, paginate, query_without
 
 from . import figures, services
 from .dossier import sections_for
@@ -31,11 +31,6 @@ FIELD_ROLES = (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR)
 def roster_queryset(user):
     return scope.visible(user, Enterprise.objects.select_related("township", "industry", "industry__parent",
                                                                  "grid_cell"))
-
-
-def _form_errors_to(form, exc):
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _may_create(user):
@@ -99,7 +94,7 @@ def enterprise_create(request):
                 is_key_sector=data.pop("is_key_sector"), effective_date=data.pop("effective_date"),
                 reason=data.pop("reason"), **data)
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Enterprise %(name)s added to the roster.") % {"name": enterprise.name})
             return redirect("enterprises:detail", pk=enterprise.pk)
@@ -136,7 +131,7 @@ def _update_or_errors(request, form, enterprise, **fields):
     try:
         services.enterprise_update(enterprise=enterprise, by=request.user, **fields)
     except ValidationError as exc:
-        _form_errors_to(form, exc)
+        form_errors_from(form, exc)
         return None
     messages.success(request, _("Saved."))
     return redirect("enterprises:detail", pk=enterprise.pk)

@@ -129,13 +129,13 @@ class PlanItemFilter(django_filters.FilterSet):
     """The items of one plan: by enterprise name, township at the time, state, how picked."""
 
     class State:
-        DONE, TODO, OVERDUE = "done", "todo", "overdue"
+        DONE, NOT_DONE, OVERDUE = "done", "todo", "overdue"
 
     q = django_filters.CharFilter(method="filter_q", label=_("Enterprise name"))
     township = django_filters.ModelChoiceFilter(queryset=Region.objects.none(), label=_("Township"))
     state = django_filters.ChoiceFilter(
         method="filter_state", label=_("Status"),
-        choices=[(State.DONE, _("Inspected")), (State.TODO, _("Not inspected yet")),
+        choices=[(State.DONE, _("Inspected")), (State.NOT_DONE, _("Not inspected yet")),
                  (State.OVERDUE, _("Past due"))])
     source = django_filters.ChoiceFilter(choices=PlanItem.Source.choices, label=_("Picked"))
 
@@ -157,7 +157,7 @@ class PlanItemFilter(django_filters.FilterSet):
         # ``queryset`` is annotated with ``done`` (services.done_items)
         if value == self.State.DONE:
             return queryset.filter(done=True)
-        if value == self.State.TODO:
+        if value == self.State.NOT_DONE:
             return queryset.filter(done=False)
         if value == self.State.OVERDUE:
             return queryset.filter(done=False, due_date__lt=self.today)

@@ -13,7 +13,7 @@ Each role's list is a fixed number of queries, whatever the number of hazards.
 from urllib.parse import urlencode
 
 from django.db.models import OuterRef, Q, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,17 +29,14 @@ from .services import done_items, hazards_due_soon, hazards_overdue
 WARNING_DAYS = "inspections.deadline_warning_days"
 
 
-def _url(name, path, **params):
-    """The page's URL with ``params``; the plain path while the page's URL name is not mounted."""
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        url = path
+def _url(name, **params):
+    """The page's URL with ``params`` (a filtered list)."""
+    url = reverse(name)
     return f"{url}?{urlencode(params)}" if params else url
 
 
 def _hazards_url(**params):
-    return _url("inspections:hazard_list", "/inspections/hazards/", **params)
+    return _url("inspections:hazard_list", **params)
 
 
 @register_todos
@@ -92,7 +89,7 @@ def _inspector_todos(user):
              "primary"),
         Todo(extension_label, extensions.count(), _hazards_url(extension_pending="true", severity=severity), "info"),
         Todo(_("Overdue enforcement plan items"), done_items(plan_items, today).filter(done=False).count(),
-             _url("inspections:plan_list", "/inspections/plans/", status=InspectionPlan.Status.ACTIVE), "danger"),
+             _url("inspections:plan_list", status=InspectionPlan.Status.ACTIVE), "danger"),
     ]
 
 

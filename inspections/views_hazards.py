@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from enterprises.models import Enterprise
 from portal.accounts import scope
 from portal.accounts.models import Role
 from portal.attachments.models import Attachment
-from portal.ui import paginate, query_without
+from portal.ui import form_errors_from, paginate, query_without
 
 from . import services
 from .filters import HazardFilter
@@ -54,22 +54,6 @@ def hazard_queryset(user):
     return scope.visible(user, Hazard.objects.select_related("enterprise", "township", "major_criterion"))
 
 
-def _url_or_none(name, *args):
-    """A link to a page another part of the app may not have yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _form_errors_to(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # -- the ledger --------------------------------------------------------------------------------------
 def _ledger(request, *, queryset, template, major):
     user = request.user
@@ -82,9 +66,9 @@ def _ledger(request, *, queryset, template, major):
         total=Count("pk"), open=Count("pk", filter=~Q(status=HazardStatus.CLOSED)),
         overdue=Count("pk", filter=overdue), major=Count("pk", filter=Q(severity=HazardSeverity.MAJOR)))
     page = paginate(request, qs, count=summary["total"])  # the summary counted them already
-    export_url = _url_or_none("inspections:hazard_export")
+    export_url = reverse("inspections:hazard_export")
     export_query = query_without(request, "page", "per_page")
-    if export_url and major and "district_supervised" not in request.GET:
+    if major and "district_supervised" not in request.GET:
         export_query = "&".join(filter(None, [export_query, "district_supervised=true"]))
     member = scope.membership(user)
     context = {
@@ -171,7 +155,7 @@ def _render_detail(request, hazard, can_change, *, bound=None, status=200):
         "hazard": hazard, "can_change": can_change, "events": events, "photos": photos,
         "extensions": extensions, "pending": pending, "forms": forms, "action_errors": errors,
         "overdue": hazard.overdue_on(timezone.localdate()),
-        "inspection_url": _url_or_none("inspections:inspection_detail", hazard.inspection_id)
+        "inspection_url": reverse("inspections:inspection_detail", args=[hazard.inspection_id])
         if hazard.inspection_id else None,
         "may_report": _is_inspector(user) and can_change or (
             member is not None and member.position in scope.ENTERPRISE_WRITER_POSITIONS),
@@ -205,7 +189,7 @@ def _perform(request, hazard, *, key, form, action, success):
         try:
             action(form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, success)
             return redirect("inspections:hazard_detail", pk=hazard.pk)
@@ -329,7 +313,7 @@ def hazard_report(request):
                     location=data["location"], found_on=data["found_on"], deadline=data["deadline"],
                     major_criterion=data["major_criterion"], photos=data["photos"])
             except ValidationError as exc:
-                _form_errors_to(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("The hazard is entered in the ledger."))
                 return redirect("inspections:hazard_detail", pk=hazard.pk)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from enterprises.validators import normalize_text
 from portal.accounts import scope
 from portal.attachments.models import Attachment
 from portal.submissions.pages import form_submit_once
-from portal.ui import paginate, query_without
+from portal.ui import form_errors_from, paginate, query_without
 
 from . import services
 from .filters import InspectionFilter, PenaltyFilter
@@ -38,33 +38,15 @@ def may_inspect(user):
 
 
 def link_pattern(url_name):
-    """``(before, after)`` around the pk in the URL of ``url_name``, or None while that page does
-    not exist yet — templates write ``{{ p.0 }}{{ pk }}{{ p.1 }}`` without reversing per row."""
-    try:
-        url = reverse(url_name, args=[_SENTINEL])
-    except NoReverseMatch:
-        return None
+    """``(before, after)`` around the pk in the URL of ``url_name``: templates write
+    ``{{ p.0 }}{{ pk }}{{ p.1 }}`` without reversing per row."""
+    url = reverse(url_name, args=[_SENTINEL])
     before, _sep, after = url.partition(str(_SENTINEL))
     return (before, after)
 
 
-def _url_or_none(url_name, *args):
-    try:
-        return reverse(url_name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def inspections_queryset(user):
     return scope.visible(user, Inspection.objects.select_related("enterprise", "township"))
-
-
-def _form_errors_to(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # -- the field form ---------------------------------------------------------------------------------
@@ -191,7 +173,7 @@ def inspection_detail(request, pk):
         "hazards": hazards, "hazard_link": link_pattern("inspections:hazard_detail"),
         "photos": _attachments(inspection), "corrections": _corrections(inspection),
         "penalties": penalties, "fines": sum((p.fine for p in penalties if p.status != Penalty.Status.REVOKED), 0),
-        "may_write": may_write, "order_url": _url_or_none("inspections:inspection_order", inspection.pk),
+        "may_write": may_write, "order_url": reverse("inspections:inspection_order", args=[inspection.pk]),
         "statuses": Penalty.Status.choices,
     })
 
@@ -228,7 +210,7 @@ def inspection_correct(request, pk):
             services.inspection_correct(inspection=inspection, by=user, reason=form.cleaned_data["reason"],
                                         **form.changes())
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("The correction has been recorded."))
             return redirect("inspections:inspection_detail", pk=inspection.pk)
@@ -258,7 +240,7 @@ def penalty_new(request, pk):
         try:
             services.penalty_create(inspection=inspection, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("The penalty decision has been recorded."))
             return redirect("inspections:inspection_detail", pk=inspection.pk)

@@ -23,7 +23,7 @@ from enterprises.models import Enterprise, Status
 from portal.accounts import scope
 from portal.rules.services import threshold
 from portal.sampling.services import sample_replay
-from portal.ui import paginate, query_without
+from portal.ui import form_errors_from, paginate, query_without
 
 from . import services
 from .filters import PlanFilter
@@ -77,14 +77,6 @@ def _styled(filterset):
         css = "form-select" if hasattr(field.widget, "choices") else "form-control"
         field.widget.attrs["class"] = css
     return filterset
-
-
-def _errors_to(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _unit_region(request, form):
@@ -157,7 +149,7 @@ def plan_new(request):
                                         year=data["year"], kind=data["kind"], start=data["start"], end=data["end"],
                                         description=data["description"])
         except ValidationError as exc:
-            _errors_to(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Enforcement plan %(title)s created: now add its enterprises.")
                              % {"title": plan.title})
@@ -206,7 +198,7 @@ def _add_items(request, plan, form, enterprises, source):
                                         due_date=form.cleaned_data["due_date"],
                                         assignee=form.cleaned_data.get("assignee"), source=source)
     except ValidationError as exc:
-        _errors_to(form, exc)
+        form_errors_from(form, exc)
         return None
     messages.success(request, _("%(n)s enterprises added to the plan (already planned ones are skipped).")
                      % {"n": added})
@@ -269,7 +261,7 @@ def plan_items_sample(request, pk):
                                                     description=description,
                                                     params={k: v for k, v in request.GET.items() if v})
             except ValidationError as exc:
-                _errors_to(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("%(k)s of %(size)s enterprises drawn and added to the plan.")
                                  % {"k": sample.drawn_size, "size": sample.population_size})
@@ -328,7 +320,7 @@ def campaign_new(request):
                                                 kind=data["kind"], start=data["start"], end=data["end"],
                                                 description=data["description"])
         except ValidationError as exc:
-            _errors_to(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Campaign %(name)s created: now add its target enterprises.")
                              % {"name": campaign.name})

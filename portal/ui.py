@@ -27,6 +27,16 @@ class BootstrapFormMixin:
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
 
 
+def form_errors_from(form, exc):
+    """Show a service's ``ValidationError`` on ``form``: each message by its field, the rest (and a
+    plain list of messages) at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 def paginate(request, queryset, per_page=50, max_per_page=200, count=None):
     """One page of ``queryset``; a malformed or out-of-range page size or number falls back to a real page.
     ``count``: the number of rows when the page already counted them (saves the paginator's COUNT)."""

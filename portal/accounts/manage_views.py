@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.ui import paginate, query_without
+from portal.ui import form_errors_from, paginate, query_without
 
 from . import scope, services
 from .manage_forms import PRIVILEGED_ROLES, AccessLogFilterForm, AuditFilterForm, UserFilterForm, UserForm
@@ -70,11 +70,6 @@ def _manageable_user(request, pk):
     return get_object_or_404(manageable_users(request.user), pk=pk)
 
 
-def _errors_to_form(form, exc):
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @admin_required
 @require_GET
 def users(request):
@@ -100,7 +95,7 @@ def user_create(request):
                 grid_cells=list(data["grid_cells"]), full_name=data["full_name"], phone=data["phone"],
                 by=request.user)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_errors_from(form, exc)
         else:
             # Rendered, not redirected: the temporary password is shown this once and stored nowhere.
             return render(request, "accounts/manage/credentials.html", {

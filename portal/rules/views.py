@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts import scope
 from portal.accounts.models import Role
+from portal.ui import form_errors_from
 
 from . import services
 from .forms import ThresholdVersionForm
@@ -71,8 +72,7 @@ def threshold_add(request):
                                       effective_from=data["effective_from"], source=data["source"],
                                       by=request.user)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("The new value is saved and takes effect on %(date)s.") % {
                 "date": data["effective_from"].isoformat()})

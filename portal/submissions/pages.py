@@ -35,6 +35,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template import engines
 from django.utils.translation import gettext as _
 
+from portal.ui import form_errors_from
+
 from .services import KeyReused, new_client_key, submit_once, valid_key
 
 FIELD = "client_key"
@@ -84,11 +86,7 @@ def _apply_errors(form, exc):
     if hasattr(form, "add_service_errors"):
         form.add_service_errors(exc)
         return
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    form_errors_from(form, exc)
 
 
 def form_submit_once(request, *, kind, form, handler):
