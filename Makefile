@@ -20,6 +20,7 @@ run:
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
+	.venv/bin/lint-imports --no-cache
 	DB_CONN_MAX_AGE=0 DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 
 from enterprises.demo import GIVEN_CHARS, SURNAMES
@@ -37,7 +36,7 @@ from grid.models import Region
 from portal.accounts.models import Role
 from portal.attachments.models import Attachment
 from portal.attachments.services import attachment_create
-from portal.demo import register
+from portal.demo import bulk_insert, register
 
 from .models import (Campaign, ChecklistItem, Hazard, HazardEvent, HazardExtension, HazardSeverity, HazardSource,
                      HazardStatus, Inspection, InspectionAnswer, InspectionKind, InspectionPlan,
@@ -123,72 +122,6 @@ class _E:
     key: bool
 
 
-def _insert(model, objs):
-    """``bulk_create`` for the large tables, minus the ORM's per-value SQL compilation (most of its
-    time here): on PostgreSQL ids reserved from the sequence in one query and the rows sent with
-    ``COPY``; elsewhere one multi-row ``INSERT … RETURNING id`` per batch. Through the raw cursor,
-    so a DEBUG run does not log megabytes of parameters; the times given are stored (bulk_create
-    would put now() into ``auto_now`` fields). Sets each object's ``pk``; foreign keys are set by id."""
-    if not objs:
-        return
-    meta, ops = model._meta, connection.ops
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    converters = []
-    for f in fields:
-        kind = f.get_internal_type()
-        converters.append(
-            ops.adapt_datetimefield_value if kind == "DateTimeField" else
-            ops.adapt_datefield_value if kind == "DateField" else
-            (lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)) if kind == "DecimalField"
-            else (lambda v: str(v) if v else "") if kind == "FileField" else None)
-    pairs = [(f.attname, c) for f, c in zip(fields, converters)]
-    table, pk = ops.quote_name(meta.db_table), ops.quote_name(meta.pk.column)
-    columns = ",".join(ops.quote_name(f.column) for f in fields)
-    connection.ensure_connection()
-    cursor = connection.connection.cursor()
-    try:
-        if connection.vendor == "postgresql":
-            for start in range(0, len(objs), BATCH):
-                batch = objs[start:start + BATCH]
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                               [meta.db_table, meta.pk.column, len(batch)])
-                lines = []
-                for obj, (new_pk,) in zip(batch, cursor.fetchall()):
-                    obj.pk = new_pk
-                    values = [new_pk] + [c(getattr(obj, a)) if c else getattr(obj, a) for a, c in pairs]
-                    lines.append("\t".join(map(_copy_text, values)))
-                cursor.copy_expert(f"COPY {table} ({pk},{columns}) FROM STDIN", io.StringIO("\n".join(lines) + "\n"))
-        else:
-            per = max(1, min(BATCH, 30000 // len(fields)))
-            row = "(" + ",".join(["?"] * len(fields)) + ")"
-            for start in range(0, len(objs), per):
-                batch, params = objs[start:start + per], []
-                for obj in batch:
-                    params.extend(c(getattr(obj, a)) if c else getattr(obj, a) for a, c in pairs)
-                cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {','.join([row] * len(batch))} RETURNING {pk}",
-                               params)
-                for obj, (new_pk,) in zip(batch, cursor.fetchall()):
-                    obj.pk = new_pk
-    finally:
-        cursor.close()
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value):
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    return str(value).translate(_COPY_ESCAPES)
-
-
 def _photo(colour):
     from PIL import Image, ImageDraw
 
@@ -240,6 +173,7 @@ class _Enforcement:
         self.officers = self._officers()
         self.showcase = list(SHOWCASE)
         self.used_templates, self.penalties, self.spare, self.photos = set(), [], [], {}
+        self.left_undone = None  # a plan item no visit is made for (see plans())
         self.counts = {"inspections": 0, "answers": 0, "hazards": 0, "events": 0, "extensions": 0, "photos": 0}
         self.status_counts = {}
 
@@ -312,6 +246,8 @@ class _Enforcement:
                 for group, due in ((chosen[::2], soon), (chosen[1::2], end)):
                     if group:
                         plan_items_add(plan=plan, by=bureau, enterprises=group, due_date=due, assignee=self.inspector)
+                # one assigned item left undone past its due date: the inspector's to-do on any day but 1 January
+                self.left_undone = plan.items.filter(due_date=soon).order_by("pk").values_list("pk", flat=True).first()
         return InspectionPlan.objects.filter(year=y, region__in=[self.district, *self.townships])
 
     def campaign(self):
@@ -330,6 +266,18 @@ class _Enforcement:
             description="对涉爆粉尘、金属冶炼、有限空间作业企业开展重大事故隐患排查整治，百日内动态清零。",
             targets=Enterprise.objects.filter(pk__in=[e.pk for e in targets]).select_related("township"))
 
+    def running_campaign(self):
+        """A special rectification in progress today (started three weeks ago, six weeks to go), so the
+        campaign pages show a running campaign beside the ended 百日清零 whatever the demo's date."""
+        start, end = self.today - datetime.timedelta(days=20), self.today + datetime.timedelta(days=40)
+        pool = [e for e in self.enterprises if "confined_space" in e.domains] or self.enterprises
+        targets = self.rng.sample(pool, min(len(pool), max(4, len(self.enterprises) // 100)))
+        return campaign_create(
+            region=self.district, by=self.bureau, kind=Campaign.Kind.SPECIAL, start=start, end=end,
+            name=f"{start.year}年工贸行业有限空间作业安全专项整治",
+            description="排查有限空间辨识、审批、通风检测和应急救援措施落实情况。",
+            targets=Enterprise.objects.filter(pk__in=[e.pk for e in targets]).select_related("township"))
+
     # -- who is inspected when ----------------------------------------------------------------------
     def visits(self, plans, campaign):
         rng, today, visits = self.rng, self.today, []
@@ -337,7 +285,7 @@ class _Enforcement:
                                                                       "plan__start")
         for pk, eid, due, kind, plan_start in items:
             e = self.by_pk.get(eid)
-            if e is None:
+            if e is None or pk == self.left_undone:
                 continue
             earliest = max(plan_start, due - datetime.timedelta(days=85))
             if due <= today and rng.random() < 0.9:
@@ -359,8 +307,10 @@ class _Enforcement:
                 visits.append(visit)
         for eid, _user in self.enterprise_users.items():
             if eid in self.by_pk:  # the enterprise account sees a hazard at every step it acts on
-                visits.append(Visit(self.by_pk[eid], today - datetime.timedelta(days=12), fails=4, forced=[
-                    ("reported", None), ("rectifying", "pending"), ("submitted", None), ("sent_back", None)]))
+                forced = [("reported", None), ("rectifying", "pending"), ("submitted", None), ("sent_back", None),
+                          ("overdue", None), ("due_soon", None)]
+                visits.append(Visit(self.by_pk[eid], today - datetime.timedelta(days=12), fails=len(forced),
+                                    forced=forced))
                 visits.append(Visit(self.by_pk[eid], today - datetime.timedelta(days=150), fails=2,
                                     forced=[("closed", None), ("closed_sent_back", None)]))
         weights = list(itertools.accumulate(3 if e.key else 1 for e in self.enterprises))
@@ -389,9 +339,11 @@ class _Enforcement:
         """Fill ``h``'s status, deadline and closing from ``scenario`` and return its events
         ``[(action, day, from, to, note, by)]`` and its extension (or None)."""
         rng, today, found = self.rng, self.today, h.found_on
-        overdue = scenario == "overdue"
+        overdue, due_soon = scenario == "overdue", scenario == "due_soon"
         if overdue:
             scenario = rng.choice(["reported", "rectifying"])
+        if due_soon:  # rectifying, its deadline in the next three days (the to-dos' warning window)
+            scenario, ext = "rectifying", None
         if close_range is not None and close_range[0] > close_range[1]:
             close_range = None
         if scenario in ("closed", "closed_sent_back") and (close_range or (found + DAY, today))[0] > today:
@@ -399,6 +351,8 @@ class _Enforcement:
         span = rng.choice((30, 60, 90) if h.severity == HazardSeverity.MAJOR else (7, 15, 15, 30, 30, 45, 60))
         if overdue:
             span = min(span, max(0, (today - found).days - 1 - (30 if ext == "refused" else 0)))
+        elif due_soon:
+            span = (today - found).days + rng.randint(1, 3)
         deadline = found + datetime.timedelta(days=span)
         closing = scenario.startswith("closed")
         if ext == "pending" and scenario not in ("reported", "rectifying"):
@@ -526,6 +480,8 @@ class _Enforcement:
             fails = rng.choices(range(6), [35, 25, 18, 10, 7, 5])[0]
         if visit.majors:
             failed = [rng.choice([i for i in items if i.major_criterion] or items)]
+        elif visit.forced:  # one distinct item per forced scenario (drawn with replacement, some would merge)
+            failed = rng.sample(items, min(len(items), max(fails, len(visit.forced))))
         else:
             weights = [4 if i.code in FINDINGS else 1 for i in items]
             failed = list(dict.fromkeys(rng.choices(items, weights, k=fails)))
@@ -584,8 +540,8 @@ class _Enforcement:
         return out
 
     def write(self, inspections, answers, hazards):
-        _insert(Inspection, inspections)
-        _insert(InspectionAnswer, [InspectionAnswer(inspection_id=inspection.pk, item_id=item.pk, item_code=item.code,
+        bulk_insert(Inspection, inspections)
+        bulk_insert(InspectionAnswer, [InspectionAnswer(inspection_id=inspection.pk, item_id=item.pk, item_code=item.code,
                                                     result=result, note=note)
                                    for inspection, item, result, note in answers])
         rows, timed = [], []
@@ -604,7 +560,7 @@ class _Enforcement:
             timed.append((h, zip(events, times), extension))
             key = h.status if not (h.status != S.CLOSED and h.deadline < self.today) else "overdue"
             self.status_counts[key] = self.status_counts.get(key, 0) + 1
-        _insert(Hazard, rows)
+        bulk_insert(Hazard, rows)
         event_rows, extensions, spot_photos = [], [], []
         for h, events, extension in timed:
             for (action, _day, frm, to, note, by), at in events:
@@ -619,8 +575,8 @@ class _Enforcement:
                 extensions.append(extension)
             if h.on_the_spot:
                 spot_photos.append((h, h.reported_by_id, h.created_at))
-        _insert(HazardEvent, event_rows)
-        _insert(HazardExtension, extensions)
+        bulk_insert(HazardEvent, event_rows)
+        bulk_insert(HazardExtension, extensions)
         evidence = [(ev, ev.by_id, ev.at) for ev in event_rows if ev.action == A.SUBMIT]
         self.attach("site", spot_photos, (150, 160, 170))
         self.attach("evidence", evidence, (120, 170, 120))
@@ -647,7 +603,7 @@ class _Enforcement:
                            original_name=first.original_name, mime_type=first.mime_type, size=first.size,
                            width=first.width, height=first.height, taken_at=at, sha256=first.sha256,
                            uploaded_by_id=by, uploaded_at=at) for owner, by, at in owners]
-        _insert(Attachment, rows)
+        bulk_insert(Attachment, rows)
         self.counts["photos"] += len(rows)
 
     def write_penalties(self):
@@ -663,7 +619,7 @@ class _Enforcement:
                 violation=violation, legal_basis=basis, fine=self.rng.choice(fines) * 1000,
                 status=self.rng.choices(list(Penalty.Status), [35, 60, 5])[0], created_by=self.bureau,
                 created_at=self.moment(decided, 11)))
-        _insert(Penalty, rows)
+        bulk_insert(Penalty, rows)
         return rows
 
     def suspend(self):
@@ -684,6 +640,7 @@ class _Enforcement:
             return
         plans = self.plans()
         campaign = self.campaign()
+        running = self.running_campaign()
         visits = self.visits(plans, campaign)
         for start in range(0, len(visits), CHUNK):
             done = [self.inspect(v, campaign) for v in visits[start:start + CHUNK]]
@@ -707,7 +664,7 @@ class _Enforcement:
             f"{c['extensions']} extension requests, {len(penalties)} penalties "
             f"(¥{sum(p.fine for p in penalties):,.0f}), {suspended} suspension orders, {c['photos']} photos; "
             f"campaign {campaign.name}: {campaign.targets.count()} targets, "
-            f"{campaign_not_cleared(campaign).count()} not cleared")
+            f"{campaign_not_cleared(campaign).count()} not cleared; running: {running.name}")
 
 
 def _content_type(owner):

@@ -8,16 +8,18 @@ accounts it creates. Built in here (apps to the left of the business apps): the 
 (order 10, from ``grid.demo``) and one user per role (order 20). ``enterprises.demo`` follows at 30;
 later apps take higher numbers.
 
-Demo writes go in bulk (``bulk_create``) and so bypass django-auditlog's signals: acceptable for
-demo data, which no one supervised.
+Demo writes go in bulk (``bulk_create``, or ``bulk_insert`` below for the large tables) and so
+bypass django-auditlog's signals: acceptable for demo data, which no one supervised.
 """
 from dataclasses import dataclass, field
 import datetime
+import io
 import random
 from typing import Callable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.db import connection
 from django.utils.module_loading import autodiscover_modules
 
 from grid.demo import territory_build
@@ -25,6 +27,9 @@ from grid.models import Region
 
 from .accounts.models import Role
 from .accounts.services import temporary_password, user_create
+
+
+BULK_BATCH = 5000
 
 
 @dataclass
@@ -102,6 +107,72 @@ def run(ctx):
         ctx.log(f"· {generator.name}")
         generator.fn(ctx)
     return ctx
+
+
+def bulk_insert(model, objs, batch=BULK_BATCH):
+    """``bulk_create`` for the large tables, minus the ORM's per-value SQL compilation (most of its
+    time here): on PostgreSQL ids reserved from the sequence in one query and the rows sent with
+    ``COPY``; elsewhere one multi-row ``INSERT … RETURNING id`` per batch. Through the raw cursor,
+    so a DEBUG run does not log megabytes of parameters; the times given are stored (bulk_create
+    would put now() into ``auto_now`` fields). Sets each object's ``pk``; foreign keys are set by id."""
+    if not objs:
+        return
+    meta, ops = model._meta, connection.ops
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    converters = []
+    for f in fields:
+        kind = f.get_internal_type()
+        converters.append(
+            ops.adapt_datetimefield_value if kind == "DateTimeField" else
+            ops.adapt_datefield_value if kind == "DateField" else
+            (lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)) if kind == "DecimalField"
+            else (lambda v: str(v) if v else "") if kind == "FileField" else None)
+    pairs = [(f.attname, c) for f, c in zip(fields, converters)]
+    table, pk = ops.quote_name(meta.db_table), ops.quote_name(meta.pk.column)
+    columns = ",".join(ops.quote_name(f.column) for f in fields)
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    try:
+        if connection.vendor == "postgresql":
+            for start in range(0, len(objs), batch):
+                rows = objs[start:start + batch]
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                               [meta.db_table, meta.pk.column, len(rows)])
+                lines = []
+                for obj, (new_pk,) in zip(rows, cursor.fetchall()):
+                    obj.pk = new_pk
+                    values = [new_pk] + [c(getattr(obj, a)) if c else getattr(obj, a) for a, c in pairs]
+                    lines.append("\t".join(map(_copy_text, values)))
+                cursor.copy_expert(f"COPY {table} ({pk},{columns}) FROM STDIN", io.StringIO("\n".join(lines) + "\n"))
+        else:
+            per = max(1, min(batch, 30000 // len(fields)))
+            row = "(" + ",".join(["?"] * len(fields)) + ")"
+            for start in range(0, len(objs), per):
+                rows, params = objs[start:start + per], []
+                for obj in rows:
+                    params.extend(c(getattr(obj, a)) if c else getattr(obj, a) for a, c in pairs)
+                cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {','.join([row] * len(rows))} RETURNING {pk}",
+                               params)
+                for obj, (new_pk,) in zip(rows, cursor.fetchall()):
+                    obj.pk = new_pk
+    finally:
+        cursor.close()
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value):
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
 
 
 # -- built-in generators ------------------------------------------------------------------------

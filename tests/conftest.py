@@ -1,10 +1,19 @@
 """Shared test world: the shipped territory (常州市, its districts, Wujin's townships), one user per
 role, and a few enterprises in two townships.
 
-With CI=true, a missing PostgreSQL, Redis or Chromium fails the run: nothing skips."""
+With CI=true, a missing PostgreSQL, Redis or Chromium fails the run: nothing skips.
+
+Every test runs on a pinned clock (``PORTAL_TEST_NOW``, default below; it ticks on from there), so
+the suite gives the same answer on any day it is run: ``PORTAL_TEST_NOW=2028-02-29T23:30:00+08:00
+make test`` runs it as if on that day. Tests that need another day move the ``clock`` fixture.
+Browser journeys and the real Celery worker keep the real clock: Chromium and the worker process
+are not ours to pin, so those tests build their data relative to the real today (a task takes its
+day as an argument; a browser test that needs a date sets the page's clock)."""
+import datetime
 import os
 
 import pytest
+import time_machine
 
 from grid.models import GridCell, Region
 from portal.celery import app as celery_app
@@ -12,6 +21,21 @@ from portal.celery import app as celery_app
 from .factories import GridCellFactory, RegionFactory, UserFactory, make_enterprise, make_enterprise_user
 
 CI = os.environ.get("CI", "").lower() == "true"
+
+
+PINNED_NOW = datetime.datetime.fromisoformat(os.environ.get("PORTAL_TEST_NOW") or "2026-11-16T10:00:00+08:00")
+REAL_CLOCK_MARKERS = ("browser", "celery_worker", "real_clock")
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The pinned clock (a ``time_machine`` traveller: ``clock.move_to(...)``), or None for the
+    tests that keep the real one."""
+    if any(request.node.get_closest_marker(m) for m in REAL_CLOCK_MARKERS):
+        yield None
+        return
+    with time_machine.travel(PINNED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
