@@ -1,24 +1,23 @@
 """Roster workbooks out: the filtered roster (re-importable: the import's own columns), the
 import template, and the quarterly change report.
 
-Every text cell that a spreadsheet could read as a formula (= + - @, tab, CR) is written with a
-leading apostrophe, so an enterprise name or phone can never run as a formula (CSV/formula
-injection); the import strips that apostrophe again, so an export re-imports unchanged.
+Every text cell that a spreadsheet could read as a formula is neutralised (``portal.jobs.exports``);
+the import strips that apostrophe again, so an export re-imports unchanged.
 """
 import io
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.accounts import scope
+from portal.jobs.exports import HEADER_FILL, HEADER_FONT, XLSX_CONTENT_TYPE, neutralise, xlsx_response  # noqa: F401
 
 from .filters import EnterpriseFilter
 from .importers import (COL_ABOVE_SCALE, COL_ADDRESS, COL_CODE, COL_DATE, COL_DOMAINS, COL_DUST, COL_HOST,
@@ -27,28 +26,7 @@ from .importers import (COL_ABOVE_SCALE, COL_ADDRESS, COL_CODE, COL_DATE, COL_DO
 from .models import Enterprise, Industry, KeyDomain
 from .validators import credit_code_check_char
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMN_WIDTHS = [22, 34, 40, 12, 14, 14, 28, 10, 10, 16, 8, 12, 16, 18, 24, 12]
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
-
-
-def neutralise(value):
-    """A string that could start a formula gets a leading apostrophe; other values pass through
-    (an empty string becomes an empty cell)."""
-    if isinstance(value, str):
-        if value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value or None
-    return value
-
-
-def xlsx_response(content: bytes, filename: str):
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Content-Length"] = str(len(content))
-    return response
 
 
 def _yes_no(value):

@@ -3,26 +3,22 @@
 The rows are the user's own scope (``scope.visible``) filtered by ``HazardFilter`` from the same
 query string as the list page; a job re-builds them as its owner, never from ids passed in. Row 1
 is a title naming the filter, row 2 the Chinese headers (a fixed file format, like the roster's
-columns), then one row per hazard. Text cells are neutralised as in the roster export (a leading
-apostrophe before = + - @), so a description can never run as a formula.
+columns), then one row per hazard. Written and answered by the shared export (``portal.jobs.exports``:
+formula-safe cells, the file at once or a background job past ``EXPORT_SYNC_MAX_ROWS``).
 """
 import datetime
-import io
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from django.utils.translation import gettext as _, gettext_lazy
 
-from enterprises.exports import HEADER_FILL, HEADER_FONT, neutralise, xlsx_response  # noqa: F401 (re-exported)
 from enterprises.importers import NO, YES
 from enterprises.models import Enterprise
 from portal.accounts import scope
 from portal.documents.render import cn_date
+from portal.jobs import exports
+from portal.jobs.exports import Column, sheet_xlsx
 
 from .filters import HazardFilter
 from .models import Hazard, HazardSeverity, HazardSource, HazardStatus, Inspection
@@ -30,7 +26,6 @@ from .models import Hazard, HazardSeverity, HazardSource, HazardStatus, Inspecti
 COLUMNS = ["企业名称", "统一社会信用代码", "镇（街道）", "来源", "检查项编号", "隐患等级", "重大隐患判定依据", "隐患描述",
            "位置", "发现日期", "整改期限", "状态", "是否逾期", "责任人", "整改措施", "资金（元）", "验收日期"]
 COLUMN_WIDTHS = [30, 22, 12, 12, 12, 10, 30, 40, 18, 12, 12, 14, 10, 10, 36, 12, 12]
-TITLE_FONT = Font(bold=True, size=14)
 
 
 def export_queryset(user, query):
@@ -81,68 +76,44 @@ def ledger_title(user, filterset):
         "filters": description, "date": cn_date(timezone.localdate())}
 
 
-def _cells(sheet, values, font=None, fill=None):
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if font:
-            cell.font = font
-        if fill:
-            cell.fill = fill
-        cells.append(cell)
-    return cells
-
-
-def _date_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    if value is not None:
-        cell.number_format = "yyyy-mm-dd"
-    return cell
+COLUMNS_SPEC = [Column(h, w, date=h in ("发现日期", "整改期限", "验收日期")) for h, w in zip(COLUMNS, COLUMN_WIDTHS)]
 
 
 def hazard_xlsx(queryset, *, title, progress=None) -> bytes:
-    """The ledger rows of ``queryset``: one query for the rows, streamed (write-only workbook)."""
+    """The ledger rows of ``queryset``: one query for the rows, streamed (``portal.jobs.exports``)."""
     rows = queryset.values_list(
         "enterprise__name", "enterprise__credit_code", "township__name", "source", "item_code", "severity",
         "major_criterion__code", "major_criterion__text", "description", "location", "found_on", "deadline",
         "status", "responsible_person", "measures", "funds", "closed_on")
     sources, severities, statuses = (dict(c.choices) for c in (HazardSource, HazardSeverity, HazardStatus))
     today = timezone.localdate()
-    total = queryset.count() if progress else 0
-    every = max(int(settings.IMPORT_PROGRESS_EVERY), 1)
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Hazard ledger"))
-    for index, width in enumerate(COLUMN_WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "B3"
-    sheet.append(_cells(sheet, [neutralise(title)], font=TITLE_FONT))
-    sheet.append(_cells(sheet, COLUMNS, font=HEADER_FONT, fill=HEADER_FILL))
-    if progress:
-        progress(0, total)
-    done = 0
-    for (name, code, township, source, item_code, severity, criterion_code, criterion_text, description, location,
-         found_on, deadline, status, responsible, measures, funds, closed_on) in rows.iterator(chunk_size=2000):
-        criterion = f"{criterion_code} {criterion_text}" if criterion_code else ""
-        overdue = status != HazardStatus.CLOSED and deadline < today
-        sheet.append([
-            *(neutralise(v) for v in (name, code, township, str(sources.get(source, source)), item_code,
-                                       str(severities.get(severity, severity)), criterion, description, location)),
-            _date_cell(sheet, found_on), _date_cell(sheet, deadline),
-            neutralise(str(statuses.get(status, status))), YES if overdue else NO,
-            neutralise(responsible), neutralise(measures), funds, _date_cell(sheet, closed_on),
-        ])
-        done += 1
-        if progress and done % every == 0:
-            progress(done, total)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    def values():
+        for (name, code, township, source, item_code, severity, criterion_code, criterion_text, description,
+             location, found_on, deadline, status, responsible, measures, funds, closed_on) in rows.iterator(
+                chunk_size=2000):
+            yield (name, code, township, str(sources.get(source, source)), item_code,
+                   str(severities.get(severity, severity)),
+                   f"{criterion_code} {criterion_text}" if criterion_code else "", description, location,
+                   found_on, deadline, str(statuses.get(status, status)),
+                   YES if status != HazardStatus.CLOSED and deadline < today else NO,
+                   responsible, measures, funds, closed_on)
+
+    return sheet_xlsx(values(), COLUMNS_SPEC, sheet_title=_("Hazard ledger"), title=title,
+                      total=queryset.count() if progress else 0, progress=progress)
 
 
 def ledger_file_name():
     return f"{_('Hazard ledger')}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def export_detail(query, rows):
-    return f"hazard export rows={rows} filters={query or '-'}"
+def hazard_rows(user, query):
+    """``(queryset, title)`` of the export registered below."""
+    queryset, filterset = export_queryset(user, query)
+    return queryset, ledger_title(user, filterset)
+
+
+HAZARD_EXPORT = exports.register(exports.Export(
+    kind="inspections.hazard", queryset=hazard_rows, write=hazard_xlsx, file_name=ledger_file_name,
+    job_title=gettext_lazy("Hazard ledger export (%(n)d hazards)"),
+    done_message=gettext_lazy("%(n)d hazards exported.")))

@@ -1,30 +1,3 @@
-"""Background jobs of the inspections app (``portal.jobs`` handlers): the large hazard-ledger export.
-
-Thin, like the roster's: the job keeps only the query string and re-reads the hazards through
-``scope`` as its owner when it runs. The worker must import this module (Celery autodiscovery of
-``inspections``); the web process imports it through ``views_documents``."""
-from django.conf import settings
-from django.utils import translation
-from django.utils.translation import gettext as _
-
-from enterprises.tasks import _request_from
-from portal.accounts.models import AccessLog
-from portal.accounts.services import access_log_write
-from portal.jobs.services import JobResult, handler
-
-from . import exports
-
-HAZARD_EXPORT_JOB = "inspections.hazard_export"
-
-
-@handler(HAZARD_EXPORT_JOB)
-def hazard_export_job(job, progress):
-    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
-        query = job.params.get("query", "")
-        queryset, filterset = exports.export_queryset(job.owner, query)
-        rows = queryset.count()
-        content = exports.hazard_xlsx(queryset, title=exports.ledger_title(job.owner, filterset), progress=progress)
-        access_log_write(kind=AccessLog.Kind.EXPORT, request=_request_from(job.params.get("remote_addr")),
-                         user=job.owner, detail=exports.export_detail(query, rows))
-        return JobResult(content=content, file_name=exports.ledger_file_name(), result={"rows": rows},
-                         message=_("%(n)d hazards exported.") % {"n": rows})
+"""Background jobs of the inspections app. The large hazard-ledger export runs as the shared export
+job (``portal.jobs.exports``, registered in ``exports``)."""
+from . import exports  # noqa: F401  (registers the hazard-ledger export in the worker too)

@@ -1,22 +1,17 @@
 """The rectification order PDF and the hazard-ledger export. Thin: the work is in ``documents`` and
 ``exports``; scope decides what each user may read (out of scope is a 404)."""
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import gettext as _
 
 from portal.accounts import scope
-from portal.accounts.models import AccessLog
-from portal.accounts.services import access_log_write, client_ip
-from portal.jobs.services import job_start
-from portal.ui import query_without
+from portal.jobs.exports import export_respond
 
 from . import documents, exports
 from .models import Inspection
-from .tasks import HAZARD_EXPORT_JOB
 
 
 def _unavailable(request, inspection, messages, status):
@@ -52,16 +47,4 @@ def inspection_order(request, pk):
 def hazard_export(request):
     """The hazard list as filtered (same query string), as the user may see it; past
     ``EXPORT_SYNC_MAX_ROWS`` rows a background job the user follows on the job page."""
-    user = request.user
-    query = query_without(request, "page", "per_page")
-    queryset, filterset = exports.export_queryset(user, query)
-    rows = queryset.count()
-    if rows <= settings.EXPORT_SYNC_MAX_ROWS:
-        content = exports.hazard_xlsx(queryset, title=exports.ledger_title(user, filterset))
-        access_log_write(kind=AccessLog.Kind.EXPORT, request=request, user=user,
-                         detail=exports.export_detail(query, rows))
-        return exports.xlsx_response(content, exports.ledger_file_name())
-    job = job_start(owner=user, kind=HAZARD_EXPORT_JOB,
-                    title=_("Hazard ledger export (%(n)d hazards)") % {"n": rows},
-                    params={"query": query, "remote_addr": client_ip(request), "language": get_language()})
-    return redirect("jobs:detail", pk=job.pk)
+    return export_respond(request, exports.HAZARD_EXPORT.kind)

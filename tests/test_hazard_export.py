@@ -13,6 +13,7 @@ from inspections.filters import HazardFilter
 from inspections.models import HazardStatus
 from inspections.services import hazard_plan
 from portal.accounts.models import AccessLog
+from portal.jobs.exports import EXPORT_JOB, export_job
 from portal.jobs.models import Job
 
 from .factories import criterion, make_inspection
@@ -125,7 +126,7 @@ def test_large_export_runs_as_a_job(client, world, ledger, settings, django_capt
     settings.EXPORT_SYNC_MAX_ROWS = 2
     with django_capture_on_commit_callbacks(execute=True):
         response = export(client, world.inspector, f"township={world.hutang.pk}")
-    job = Job.objects.get(owner=world.inspector, kind="inspections.hazard_export")
+    job = Job.objects.get(owner=world.inspector, kind=EXPORT_JOB, params__export="inspections.hazard")
     assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
     # 湖塘镇: 机械 three + 纺织 one = 4 rows
     assert (job.state, job.result, job.done, job.total) == ("done", {"rows": 4}, 4, 4)
@@ -142,10 +143,10 @@ def test_large_export_runs_as_a_job(client, world, ledger, settings, django_capt
 
 def test_export_job_rebuilds_the_rows_for_its_owner(world, ledger):
     """The job keeps only the query string: the rows come from the owner's scope when it runs."""
-    from inspections.tasks import hazard_export_job
 
-    job = Job.objects.create(owner=world.principal, kind="inspections.hazard_export", title="t", params={"query": ""})
-    outcome = hazard_export_job(job, lambda done, total=None: None)
+    job = Job.objects.create(owner=world.principal, kind=EXPORT_JOB, title="t",
+                             params={"export": "inspections.hazard", "query": ""})
+    outcome = export_job(job, lambda done, total=None: None)
     _title, rows = workbook_rows(outcome.content)
     assert {r["企业名称"] for r in rows} == {"常州湖塘机械有限公司"}
 
