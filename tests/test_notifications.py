@@ -299,3 +299,10 @@ def test_the_api_answers_404_for_another_users_message_and_changes_nothing(clien
     assert client.get(f"/api/v1/notifications/{inbox.due1.pk}/").status_code == 404
     assert client.get("/api/v1/notifications/").json()["count"] == 0
     assert _read_states() == before
+
+
+def test_the_schema_names_the_notification_endpoints(client, world):
+    client.force_login(world.principal)
+    paths = set(client.get("/api/v1/schema/?format=json").json()["paths"])
+    assert {"/api/v1/notifications/", "/api/v1/notifications/{id}/", "/api/v1/notifications/{id}/read/",
+            "/api/v1/notifications/read-all/", "/api/v1/notifications/unread-count/"} <= paths
