@@ -306,3 +306,12 @@ def test_the_schema_names_the_notification_endpoints(client, world):
     paths = set(client.get("/api/v1/schema/?format=json").json()["paths"])
     assert {"/api/v1/notifications/", "/api/v1/notifications/{id}/", "/api/v1/notifications/{id}/read/",
             "/api/v1/notifications/read-all/", "/api/v1/notifications/unread-count/"} <= paths
+
+
+def test_the_outbox_is_a_fixed_number_of_queries_per_batch(world, django_assert_num_queries):
+    for n in range(5):
+        _send(world.principal if n % 2 else world.inspector, f"外发{n}", kind=OVERDUE if n % 2 else DUE)
+    # savepoint; the batch with its recipients (FOR UPDATE SKIP LOCKED); their choices; one UPDATE; release
+    with django_assert_num_queries(5):
+        assert services.notifications_dispatch() == 5
+    assert not Notification.objects.filter(dispatched_at__isnull=True).exists()
