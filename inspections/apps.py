@@ -11,7 +11,8 @@ class InspectionsConfig(AppConfig):
 
         from portal.ui import register_nav
 
-        from . import api, dossier_sections, figures, services, todos  # noqa: F401  (API, sections, figures, grant, to-dos)
+        # API, sections, figures, message kinds, grant, to-dos
+        from . import api, dossier_sections, figures, notifications, services, todos  # noqa: F401
         from .models import Campaign, Hazard, Inspection, InspectionPlan, MajorHazardCriterion, Penalty, PlanItem
 
         for model in (Campaign, Hazard, Inspection, InspectionPlan, MajorHazardCriterion, Penalty, PlanItem):

@@ -9,7 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["portal.accounts", "portal.attachments", "portal.jobs", "enterprises", "inspections"])
+app.autodiscover_tasks(["portal.accounts", "portal.attachments", "portal.jobs", "portal.notifications", "enterprises",
+                        "inspections"])
 
 PERIODIC_JOBS = {
     "purge-access-logs": {
@@ -23,6 +24,14 @@ PERIODIC_JOBS = {
     "purge-finished-jobs": {
         "task": "portal.jobs.tasks.job_purge",
         "schedule": crontab(hour=3, minute=37),
+    },
+    "send-notification-outbox": {  # a safety net: each send queues its own dispatch after the commit
+        "task": "portal.notifications.tasks.notifications_dispatch",
+        "schedule": crontab(minute="*/10"),
+    },
+    "hazard-deadline-notices": {
+        "task": "inspections.tasks.hazard_deadline_notices",
+        "schedule": crontab(hour=7, minute=3),
     },
 }
 app.conf.beat_schedule = PERIODIC_JOBS

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "portal.attachments",
     "portal.sampling",
     "portal.documents",
+    "portal.notifications",
     "enterprises",
     "inspections",
     "portal",
@@ -267,6 +268,11 @@ elif PRODUCTION and INSECURE_HTTP:
 SILENCED_SYSTEM_CHECKS = globals().get("SILENCED_SYSTEM_CHECKS", []) + ["axes.W006"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Senders of the e-mail / SMS copies of messages (portal.notifications.senders): dotted class paths,
+# comma-separated. The default only logs (logger portal.notifications, level INFO).
+NOTIFICATION_SENDERS = [path.strip() for path in env(
+    "NOTIFICATION_SENDERS", "portal.notifications.senders.LogSender").split(",") if path.strip()]
 
 LOGGING = {
     "version": 1,

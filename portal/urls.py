@@ -22,6 +22,7 @@ urlpatterns = [
     path("regions/", include("portal.regions")),
     path("rules/", include("portal.rules.urls")),
     path("attachments/", include("portal.attachments.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("inspections/", include("inspections.urls")),
     path("api/v1/", include(router.urls)),
