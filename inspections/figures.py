@@ -84,7 +84,7 @@ def inspections_done(region, period):
 
 
 def plan_completion(region, period):
-    """Plan completion (RULES §3 item 9, as ``services.plan_completion`` for one plan): plan items
+    """Plan completion (seed 002 item 5, RULES §8; as ``services.plan_completion`` for one plan): plan items
     due by the period's end with a linked inspection dated on or before it ÷ items due by the
     period's end, in %, under the township of the item (the enterprise's when it was planned).
 

@@ -201,3 +201,18 @@ def test_the_overdue_threshold_is_labelled_with_the_changan_code_as_the_seeds_wr
     _migration("0003_changan_code_label").correct(apps, None)
     assert not Threshold.objects.filter(label__contains="长安码").exists()
     assert Threshold.objects.filter(name="risk.overdue_rate_max", label="常安码逾期率上限").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_plan_completion_target_is_credited_to_seed_002_item_5():
+    """执法计划 … 确保完成率达到100% is seed 002 item 5, not seed 000's dust coverage: the shipped default,
+    and the row of a database migrated before the correction."""
+    from django.apps import apps
+    row = Threshold.objects.get(name="plan_completion_target", region=None)
+    assert "[002 item 5]" in row.source and "dust" not in row.source and "[000]" not in row.source
+    assert row.value == Decimal("100")
+    migration = _migration("0004_plan_completion_source")
+    Threshold.objects.filter(pk=row.pk).update(source=migration.OLD)
+    migration.correct(apps, None)
+    row.refresh_from_db()
+    assert row.source == migration.NEW and "[002 item 5]" in row.source
