@@ -10,7 +10,7 @@ inspects their items, but does not change the plan (403).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,7 +29,7 @@ from . import services
 from .filters import PlanFilter
 from .forms_plans import (CampaignFilter, CampaignForm, FilterItemsForm, ManualItemsForm, PlanForm, PlanItemFilter,
                           PlanRosterFilter, SampleItemsForm, TargetFilter, planning_regions)
-from .models import Campaign, Inspection, InspectionPlan, PlanItem
+from .models import Campaign, CheckingLevel, Inspection, InspectionPlan, PlanItem
 
 PREVIEW_SIZE = 20
 
@@ -303,10 +303,11 @@ def campaign_list(request):
     qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     targets = (Campaign.targets.through.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
                .annotate(n=Count("pk")).values("n"))
-    inspections = (Inspection.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
-                   .annotate(n=Count("pk")).values("n"))
+    # enterprises inspected, not visits (seed 001 (二) counts the enterprises checked)
+    checked = (Inspection.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
+               .annotate(n=Count("enterprise", distinct=True)).values("n"))
     qs = qs.annotate(n_targets=Coalesce(Subquery(targets, output_field=IntegerField()), Value(0)),
-                     n_inspections=Coalesce(Subquery(inspections, output_field=IntegerField()), Value(0)))
+                     n_checked=Coalesce(Subquery(checked, output_field=IntegerField()), Value(0)))
     page = paginate(request, qs.order_by("-start", "name", "pk"))
     return render(request, "inspections/campaigns/campaign_list.html", {
         "filter": _styled(filterset), "page": page, "query": query_without(request, "page"),
@@ -343,12 +344,21 @@ def campaign_detail(request, pk):
     today = timezone.localdate()
     not_cleared = list(scope.visible(user, services.campaign_not_cleared(campaign)))
     inspections = scope.visible(user, campaign.inspections.select_related("enterprise", "township"))
+    # Seed 001 (二) counts the enterprises checked (107 家企业), and by the level that checked them
+    # (省、市、区三级核查检查): an enterprise visited twice is one enterprise.
+    checked = inspections.aggregate(
+        inspection_count=Count("pk"), checked_count=Count("enterprise", distinct=True),
+        **{level: Count("enterprise", distinct=True, filter=Q(checking_level=level))
+           for level in CheckingLevel.values})
     targets = TargetFilter(request.GET or None,
                            queryset=scope.visible(user, campaign.targets.select_related("township")))
     return render(request, "inspections/campaigns/campaign_detail.html", {
         "campaign": campaign, "can_change": can_change, "today": today, "ended": campaign.end < today,
         "not_cleared": not_cleared, "still_open": sum(1 for e in not_cleared if e.still_open),
-        "inspections": inspections[:PREVIEW_SIZE], "inspection_count": inspections.count(),
+        "inspections": inspections[:PREVIEW_SIZE], "inspection_count": checked["inspection_count"],
+        "checked_count": checked["checked_count"],
+        "checked_by_level": [(level, label, checked[level]) for level, label in CheckingLevel.choices
+                             if checked[level]],
         "target_count": campaign.targets.count(), "filter": _styled(targets),
         "page": paginate(request, targets.qs.order_by("township__path", "name", "pk")),
         "query": query_without(request, "page"),
