@@ -178,6 +178,8 @@ def roster_template_xlsx(user) -> bytes:
 
 # -- the quarterly change report --------------------------------------------------------------------------------------
 def _change_details(change):
+    if change.kind == "targeting":
+        return change.changed_values_display
     if change.kind == "transfer":
         return f"{change.from_township.name if change.from_township_id else ''} → {change.to_township.name}"
     if change.from_status:

@@ -22,6 +22,13 @@ def _grid_cells(request):
     return scope.grid_cells(request.user)
 
 
+# Seed 000 item 3: "督促重点行业领域及规上企业明确安全生产管理科…完成安全生产管理科挂牌工作" — key-sector
+# *and* above-scale enterprises set up a safety management section by end of March. A deregistered
+# enterprise is asked nothing.
+SAFETY_SECTION_MISSING = ((Q(is_key_sector=True) | Q(above_scale=True)) & Q(safety_section_established=False)
+                          & ~Q(status=Status.DEREGISTERED))
+
+
 # Each industry followed by its sub-industries: a sub-industry can be picked alone (钢铁), an
 # industry brings its sub-industries along (冶金 = 钢铁 + 铁合金 + ...).
 _INDUSTRIES = Industry.objects.select_related("parent").order_by(
@@ -41,6 +48,8 @@ class EnterpriseFilter(django_filters.FilterSet):
     grid_cell = django_filters.ModelChoiceFilter(queryset=_grid_cells, label=_("Grid cell"))
     min_dust_workers = django_filters.NumberFilter(field_name="dust_workers_per_shift", lookup_expr="gte",
                                                    label=_("Dust workers per shift at least"))
+    safety_section_missing = django_filters.BooleanFilter(
+        method="filter_safety_section_missing", label=_("Safety management section missing"))
 
     class Meta:
         model = Enterprise
@@ -56,6 +65,11 @@ class EnterpriseFilter(django_filters.FilterSet):
             # a whole credit code: the unique index answers it (name search would scan the roster)
             return queryset.filter(credit_code=code)
         return queryset.filter(name__icontains=value)
+
+    def filter_safety_section_missing(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(SAFETY_SECTION_MISSING) if value else queryset.exclude(SAFETY_SECTION_MISSING)
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(Q(industry=value) | Q(industry__parent=value))

@@ -132,6 +132,11 @@ class EnterpriseChange(models.Model):
         REGISTERED = "registered", _("Registered")
         STATUS = "status", _("Status change")
         TRANSFER = "transfer", _("Transfer to another township")
+        TARGETING = "targeting", _("Targeting data change")
+
+    # The enterprise's own data that enforcement targets by (the dust sets of seed 000 item 3, the
+    # safety-section to-do): an enterprise user may change them, so a change is listed for the township.
+    TARGETING_FIELDS = ("dust_workers_per_shift", "safety_section_established")
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
                                    related_name="changes")
@@ -143,6 +148,8 @@ class EnterpriseChange(models.Model):
     to_township = models.ForeignKey(Region, verbose_name=_("township after"), on_delete=models.PROTECT,
                                     related_name="+")
     effective_date = models.DateField(_("effective date"))
+    changed_values = models.JSONField(_("values changed"), default=dict, blank=True,
+                                      help_text=_("A targeting data change: {field: [before, after]}."))
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="+")
@@ -167,11 +174,25 @@ class EnterpriseChange(models.Model):
     def __str__(self):
         return f"{self.enterprise} {self.get_kind_display()} {self.effective_date}"
 
+    @property
+    def changed_values_display(self):
+        """``单班作业涉粉人数：12 → 35；安全生产管理科已挂牌：否 → 是`` for a targeting data change."""
+        def shown(value):
+            return (_("Yes") if value else _("No")) if isinstance(value, bool) else value
+
+        return "；".join(f"{Enterprise._meta.get_field(name).verbose_name}：{shown(before)} → {shown(after)}"
+                        for name, (before, after) in (self.changed_values or {}).items())
+
+
+# Changes that move an enterprise on the roster (its township or status); a targeting data change
+# only carries the state it was made in, and neither sets nor bounds the roster's history.
+STATE_KINDS = (EnterpriseChange.Kind.REGISTERED, EnterpriseChange.Kind.STATUS, EnterpriseChange.Kind.TRANSFER)
+
 
 def state_on(date):
     """Annotations giving each enterprise's township and status as of ``date`` (None: not yet on the roster)."""
-    latest = EnterpriseChange.objects.filter(enterprise=OuterRef("pk"), effective_date__lte=date).order_by(
-        "-effective_date", "-id")
+    latest = EnterpriseChange.objects.filter(enterprise=OuterRef("pk"), effective_date__lte=date,
+                                             kind__in=STATE_KINDS).order_by("-effective_date", "-id")
     return {
         "township_on_date": Subquery(latest.values("to_township")[:1]),
         "status_on_date": Subquery(latest.values("to_status")[:1]),

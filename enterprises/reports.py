@@ -60,12 +60,15 @@ CATEGORIES = [
     ("suspended", gettext_lazy("Suspended")),
     ("resumed", gettext_lazy("Resumed production")),
     ("deregistered", gettext_lazy("Deregistered")),
+    ("targeting", gettext_lazy("Dust workers or safety section changed")),
 ]
 
 
 def _category(change, township_id):
     if change.kind == EnterpriseChange.Kind.REGISTERED:
         return "registered"
+    if change.kind == EnterpriseChange.Kind.TARGETING:
+        return "targeting"
     if change.kind == EnterpriseChange.Kind.TRANSFER:
         return "transferred_in" if change.to_township_id == township_id else "transferred_out"
     if change.from_status == Status.DEREGISTERED and change.to_status != Status.DEREGISTERED:

@@ -1,5 +1,6 @@
 """Writes on the roster. Every status or jurisdiction change leaves an ``EnterpriseChange`` with
-who, when, why and the date it takes effect."""
+who, when, why and the date it takes effect; so does a change of the data enforcement targets by
+(``EnterpriseChange.TARGETING_FIELDS``), which an enterprise's own users may make."""
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -7,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Enterprise, EnterpriseChange, EnterpriseMembership, Status
+from portal.accounts import scope
+
+from .models import STATE_KINDS, Enterprise, EnterpriseChange, EnterpriseMembership, Status
 
 JURISDICTION_FIELDS = ("township", "village", "grid_cell")
 
@@ -43,7 +46,8 @@ def _require_change_reason(enterprise, effective_date, reason):
     else:
         # The roster on a past date is the latest change effective by then (models.state_on): a
         # change back-dated before the last one would rewrite that history with today's township.
-        last = enterprise.changes.order_by("-effective_date").values_list("effective_date", flat=True).first()
+        last = (enterprise.changes.filter(kind__in=STATE_KINDS).order_by("-effective_date")
+                .values_list("effective_date", flat=True).first())
         if last and effective_date < last:
             errors["effective_date"] = _(
                 "The last roster change of this enterprise took effect on %(date)s: a new change cannot "
@@ -60,6 +64,7 @@ def enterprise_update(*, enterprise, by, key_domains=None, effective_date=None, 
     needs its effective date and reason."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before_status, before_township_id = enterprise.status, enterprise.township_id
+    before_targeting = {name: getattr(enterprise, name) for name in EnterpriseChange.TARGETING_FIELDS}
     for name, value in fields.items():
         setattr(enterprise, name, value)
     status_changed = enterprise.status != before_status
@@ -82,7 +87,28 @@ def enterprise_update(*, enterprise, by, key_domains=None, effective_date=None, 
         EnterpriseChange.objects.create(
             kind=EnterpriseChange.Kind.STATUS, from_status=before_status, to_status=enterprise.status,
             from_township=enterprise.township, to_township=enterprise.township, **common)
+    _record_targeting_change(enterprise, by, before_targeting,
+                             effective_date if status_changed or transferred else None, reason)
     return enterprise
+
+
+def _record_targeting_change(enterprise, by, before, effective_date, reason):
+    """A change of the dust workers per shift or the safety-section flag is a roster change for the
+    township: the dust sets (≥ 10, ≥ 30 per shift) and the safety-section to-do are drawn from them,
+    and the enterprise's own users may change them. It takes effect the day it is recorded (or with
+    the status or township change made with it) and leaves the roster's history alone (``STATE_KINDS``)."""
+    changed = {name: [old, getattr(enterprise, name)] for name, old in before.items()
+               if getattr(enterprise, name) != old}
+    if not changed:
+        return None
+    reason = (reason or "").strip()
+    if not reason and by is not None and scope.membership(by) is not None:
+        reason = _("Filed by the enterprise")
+    return EnterpriseChange.objects.create(
+        enterprise=enterprise, kind=EnterpriseChange.Kind.TARGETING, changed_values=changed,
+        from_status=enterprise.status, to_status=enterprise.status, from_township=enterprise.township,
+        to_township=enterprise.township, effective_date=effective_date or timezone.localdate(), reason=reason,
+        by=by)
 
 
 @transaction.atomic

@@ -1,10 +1,12 @@
 """What the roster asks of each role on its home page."""
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.accounts import scope
 from portal.ui import Todo, register_todos
 
+from .filters import SAFETY_SECTION_MISSING
 from .models import Enterprise, Status
 
 
@@ -23,18 +25,18 @@ def roster_todos(user):
     counts = live.aggregate(
         no_principal_phone=_count(principal_phone=""),
         no_cell=_count(grid_cell__isnull=True),
-        key_no_section=_count(is_key_sector=True, safety_section_established=False),
+        no_section=Count("pk", filter=SAFETY_SECTION_MISSING),
     )
     return [
         Todo(_("Enterprises without the principal's phone"), counts["no_principal_phone"], url),
         Todo(_("Enterprises outside any grid cell"), counts["no_cell"], url, "secondary"),
-        Todo(_("Key-sector enterprises without a safety management section"), counts["key_no_section"],
-             f"{url}?is_key_sector=true", "danger"),
+        Todo(_("Key-sector and above-scale enterprises without a safety management section"),
+             counts["no_section"], f"{url}?safety_section_missing=true", "danger"),
     ]
 
 
 def _count(**filters):
-    from django.db.models import Count, Q
+    from django.db.models import Q
     return Count("pk", filter=Q(**filters))
 
 

@@ -41,6 +41,8 @@ from portal.demo import bulk_insert, register
 from .models import (Campaign, ChecklistItem, Hazard, HazardEvent, HazardExtension, HazardSeverity, HazardSource,
                      HazardStatus, Inspection, InspectionAnswer, InspectionKind, InspectionPlan,
                      MajorHazardCriterion, Penalty, PlanItem)
+from .models import CheckingLevel
+from .services import checking_level_for
 from .services import (campaign_create, campaign_not_cleared, checklist_current, checklist_mark_used, hazard_suspend,
                        plan_create, plan_items_add, plan_items_sample)
 
@@ -487,6 +489,10 @@ class _Enforcement:
             failed = list(dict.fromkeys(rng.choices(items, weights, k=fails)))
         inspection = Inspection(
             kind=visit.kind, enterprise_id=e.pk, township_id=township, inspected_on=visit.day, checklist=template,
+            # seed 001 (二): verification checks by province, city and district, and the submitter's own
+            checking_level=((CheckingLevel.PROVINCE, CheckingLevel.CITY, CheckingLevel.DISTRICT,
+                             checking_level_for(submitter))[e.pk % 4]
+                            if visit.kind == InspectionKind.VERIFICATION else checking_level_for(submitter)),
             plan_item_id=visit.plan_item, campaign=campaign if visit.campaign else None,
             officer_1_name=officer_1[0], officer_1_certificate=officer_1[1], officer_2_name=officer_2[0],
             officer_2_certificate=officer_2[1], summary=SUMMARY[min(len(failed), 1)].format(n=len(failed)),

@@ -22,7 +22,8 @@ from grid.models import Region, child_path_expr
 from portal.figures import registry
 from portal.rules.services import threshold
 
-from .models import Hazard, HazardSeverity, Inspection, InspectionKind, InspectionPlan, Penalty, PlanItem
+from .models import (CheckingLevel, Hazard, HazardSeverity, Inspection, InspectionKind, InspectionPlan, Penalty,
+                     PlanItem)
 
 # The seed's key dust set (RULES.md §4 item 3: "100 % enforcement coverage by end Aug of ... the 17
 # with ≥ 10 dust workers per shift"). The 10 is the threshold ``inspections.dust_key_workers_min``
@@ -83,8 +84,61 @@ def inspections_done(region, period):
     return _counts(region, qs, n=Count("pk"))
 
 
+def _verification_checks(period):
+    return Inspection.objects.filter(_in(period, "inspected_on"), kind=InspectionKind.VERIFICATION)
+
+
+def verification_checks(region, period):
+    """Seed 001 (二): 对 107 家企业开展省、市、区三级核查检查 — the verification checks (核查) dated in the
+    period, per child region, by the checking level that did them, and the distinct enterprises
+    checked: ``{child: {"province", "city", "district", "township", "checks", "enterprises"}}``.
+    Children without a check are absent. One query."""
+    levels = {level: Count("pk", filter=Q(checking_level=level)) for level in CheckingLevel.values}
+    rows = (_verification_checks(period).filter(_under(region)).annotate(child=_child(region)).values("child")
+            .annotate(**levels, checks=Count("pk"), enterprises=Count("enterprise", distinct=True)).order_by())
+    return {row.pop("child"): row for row in rows}
+
+
+def verification_checks_total(region, period):
+    """``verification_checks`` for ``region`` as a whole: an enterprise checked in two of its
+    townships (transferred between the checks) counts once. One query."""
+    levels = {level: Count("pk", filter=Q(checking_level=level)) for level in CheckingLevel.values}
+    return _verification_checks(period).filter(_under(region)).aggregate(
+        **levels, checks=Count("pk"), enterprises=Count("enterprise", distinct=True))
+
+
+def _verification_checks_at(level):
+    def figure(region, period):
+        return _counts(region, _verification_checks(period).filter(checking_level=level), n=Count("pk"))
+    figure.__doc__ = f"Verification checks done at {level} level in the period (seed 001 (二)). One query."
+    return figure
+
+
+def verification_enterprises(region, period):
+    """Enterprises given a verification check in the period, at any level, each once (seed 001 (二)
+    counts the enterprises checked, not the visits). One query."""
+    return _counts(region, _verification_checks(period), n=Count("enterprise", distinct=True))
+
+
+# Registered for the notice; the statistics page shows them in a table of their own.
+VERIFICATION_FIGURES = [
+    ("inspections.verification_checks_province", _("Verification checks by the province"), "次", True,
+     _verification_checks_at(CheckingLevel.PROVINCE)),
+    ("inspections.verification_checks_city", _("Verification checks by the city"), "次", True,
+     _verification_checks_at(CheckingLevel.CITY)),
+    ("inspections.verification_checks_district", _("Verification checks by the district"), "次", True,
+     _verification_checks_at(CheckingLevel.DISTRICT)),
+    ("inspections.verification_checks_township", _("Verification checks by the township"), "次", True,
+     _verification_checks_at(CheckingLevel.TOWNSHIP)),
+    ("inspections.verification_enterprises", _("Enterprises given a verification check"), "家", True,
+     verification_enterprises),
+]
+for _name, _label, _unit, _higher, _fn in VERIFICATION_FIGURES:
+    registry.register(_name, _label, _unit, _higher, _fn)
+
+
 def plan_completion(region, period):
-    """Plan completion (RULES §3 item 9, as ``services.plan_completion`` for one plan): plan items
+    """Plan completion (seed 002 item 5, RULES §8; as ``services.plan_completion`` for one plan): plan items
     due by the period's end with a linked inspection dated on or before it ÷ items due by the
     period's end, in %, under the township of the item (the enterprise's when it was planned).
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.validators import normalize_text
 from portal.accounts import scope
 
-from .models import (Campaign, Hazard, HazardExtension, HazardSeverity, HazardSource, HazardStatus, Inspection, InspectionKind,
-                     InspectionPlan, Penalty)
+from .models import (Campaign, CheckingLevel, Hazard, HazardExtension, HazardSeverity, HazardSource, HazardStatus,
+                     Inspection, InspectionKind, InspectionPlan, Penalty)
 
 
 def _townships(request):
@@ -89,6 +89,7 @@ class HazardFilter(_EnterpriseSearch):
 
 class InspectionFilter(_EnterpriseSearch):
     kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
+    checking_level = django_filters.ChoiceFilter(choices=CheckingLevel.choices, label=_("Checking level"))
     after = django_filters.DateFilter(field_name="inspected_on", lookup_expr="gte", label=_("From"))
     before = django_filters.DateFilter(field_name="inspected_on", lookup_expr="lte", label=_("Until"))
     campaign = django_filters.ModelChoiceFilter(queryset=_campaigns, label=_("Campaign"))

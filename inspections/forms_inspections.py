@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.submissions.pages import ClientKeyFormMixin
 from portal.ui import BootstrapFormMixin
 
-from .models import Campaign, InspectionAnswer, Penalty, PlanItem
+from .models import Campaign, CheckingLevel, InspectionAnswer, Penalty, PlanItem
 from .models.inspections import OFFICER_KINDS
 from .services import CORRECTABLE
 
@@ -51,6 +51,9 @@ class InspectionForm(ClientKeyFormMixin, BootstrapFormMixin, forms.Form):
     non-compliant answer, the finding (``f<item>_...``) that becomes a hazard."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in OFFICER_KINDS])
+    checking_level = forms.ChoiceField(label=_("Checking level"), choices=CheckingLevel.choices, required=False,
+                                       help_text=_("The level of the unit that checks (provincial, city, district "
+                                                   "or township checks are counted apart)."))
     inspected_on = forms.DateField(label=_("Inspection date"), widget=date_input())
     officer_1_name = forms.CharField(label=_("First officer"), max_length=32, required=False)
     officer_1_certificate = forms.CharField(label=_("Certificate no."), max_length=32, required=False)
@@ -106,7 +109,9 @@ class InspectionForm(ClientKeyFormMixin, BootstrapFormMixin, forms.Form):
                     "photos": data.get(p + "photos") or [],
                 })
         return {
-            "kind": data["kind"], "inspected_on": data["inspected_on"], "summary": data.get("summary") or "",
+            "kind": data["kind"], "checking_level": data.get("checking_level") or None,
+            "inspected_on": data["inspected_on"],
+            "summary": data.get("summary") or "",
             "officers": [(data.get("officer_1_name"), data.get("officer_1_certificate")),
                          (data.get("officer_2_name"), data.get("officer_2_certificate"))],
             "answers": answers, "findings": findings, "photos": data.get("photos") or [],
@@ -174,6 +179,7 @@ class CorrectionForm(BootstrapFormMixin, forms.Form):
     """The fields a submitted inspection may change (``services.CORRECTABLE``), and why."""
 
     inspected_on = forms.DateField(label=_("Inspection date"), widget=date_input())
+    checking_level = forms.ChoiceField(label=_("Checking level"), choices=CheckingLevel.choices, required=False)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     officer_1_name = forms.CharField(label=_("First officer"), max_length=32, required=False)
     officer_1_certificate = forms.CharField(label=_("First officer's certificate no."), max_length=32, required=False)
@@ -193,8 +199,10 @@ class CorrectionForm(BootstrapFormMixin, forms.Form):
         self.fields["plan_item"].label_from_instance = lambda pi: f"{pi.plan.title} · {pi.due_date:%Y-%m-%d}"
 
     def changes(self):
-        return {name: self.cleaned_data.get(name) if name in ("plan_item", "campaign", "inspected_on")
-                else (self.cleaned_data.get(name) or "").strip() for name in CORRECTABLE}
+        out = {name: self.cleaned_data.get(name) if name in ("plan_item", "campaign", "inspected_on")
+               else (self.cleaned_data.get(name) or "").strip() for name in CORRECTABLE}
+        out["checking_level"] = out["checking_level"] or self.initial["checking_level"]  # not sent: unchanged
+        return out
 
 
 class PenaltyForm(BootstrapFormMixin, forms.Form):

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.filters import EnterpriseFilter
+from enterprises.models import Status
 from enterprises.validators import normalize_text
 from grid.models import Region
 from portal.accounts.models import Role
@@ -123,6 +125,29 @@ class SampleItemsForm(_PlanItemsForm):
     n = forms.IntegerField(label=_("Number to draw"), required=False, min_value=1)
     percent = forms.IntegerField(label=_("Or percentage to draw"), required=False, min_value=1, max_value=100,
                                  help_text=_("Rounded up: 20 percent of 17 enterprises draws 4."))
+
+
+class PlanRosterFilter(EnterpriseFilter):
+    """The roster filter of a plan's add-by-filter and sampling pages, with one more choice:
+    deregistered enterprises are left out unless asked for, for the verification checks of seed
+    000 item 2 (对已销号企业开展核查工作（全年）)."""
+
+    INCLUDE = "include"
+    deregistered = django_filters.ChoiceFilter(
+        choices=[(INCLUDE, _("Included (verification checks)"))], empty_label=_("Left out"),
+        method="filter_deregistered", label=_("Deregistered enterprises"))
+
+    @property
+    def include_deregistered(self):
+        return self.is_valid() and self.form.cleaned_data.get("deregistered") == self.INCLUDE
+
+    def filter_deregistered(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, where "left out" (no value) is seen too
+
+    def filter_queryset(self, queryset):
+        if not self.include_deregistered:
+            queryset = queryset.exclude(status=Status.DEREGISTERED)
+        return super().filter_queryset(queryset)
 
 
 class PlanItemFilter(django_filters.FilterSet):

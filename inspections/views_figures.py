@@ -11,7 +11,8 @@ from portal.accounts import scope
 from portal.figures import registry
 from portal.figures.registry import Period
 
-from .figures import FIGURES
+from .figures import FIGURES, verification_checks, verification_checks_total
+from .models import CheckingLevel
 from .views_inspections import may_inspect
 
 
@@ -45,4 +46,17 @@ def figures_page(request):
     return render(request, "inspections/figures.html", {
         "region": region, "quarter": quarter, "quarters": Quarter.recent(today, 8), "figures": figures,
         "rows": rows, "regions": pickable, "ancestors": region.ancestors(),
+        **_verification(region, period, children),
     })
+
+
+def _verification(region, period, children):
+    """Seed 001 (二): verification checks per unit by checking level, and the enterprises checked."""
+    levels = CheckingLevel.choices
+    empty = dict.fromkeys([*CheckingLevel.values, "checks", "enterprises"], 0)
+    counts = verification_checks(region, period)
+    rows = [(child, [counts.get(child.path, empty)[level] for level, _label in levels],
+             counts.get(child.path, empty)) for child in children]
+    total = verification_checks_total(region, period)
+    return {"verification_levels": levels, "verification_rows": rows,
+            "verification_total": ([total[level] for level, _label in levels], total)}

@@ -103,6 +103,7 @@ def inspection_new(request):
         InspectionKind.ENFORCEMENT
     form = InspectionForm(request.POST or None, request.FILES or None, items=items, criteria=criteria,
                           initial={"kind": kind, "inspected_on": timezone.localdate(),
+                                   "checking_level": services.checking_level_for(user),
                                    "officer_1_name": user.full_name})
     if request.method == "POST":
         def handler(_data):

@@ -10,7 +10,7 @@ inspects their items, but does not change the plan (403).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,8 +28,8 @@ from portal.ui import form_errors_from, paginate, query_without
 from . import services
 from .filters import PlanFilter
 from .forms_plans import (CampaignFilter, CampaignForm, FilterItemsForm, ManualItemsForm, PlanForm, PlanItemFilter,
-                          SampleItemsForm, TargetFilter, planning_regions)
-from .models import Campaign, Inspection, InspectionPlan, PlanItem
+                          PlanRosterFilter, SampleItemsForm, TargetFilter, planning_regions)
+from .models import Campaign, CheckingLevel, Inspection, InspectionPlan, PlanItem
 
 PREVIEW_SIZE = 20
 
@@ -84,17 +84,19 @@ def _unit_region(request, form):
     return form.cleaned_data["region"] if "region" in form.fields else request.user.region
 
 
-def _roster_in(user, region):
-    """Enterprises the user sees within ``region`` and still on the roster: what a plan or campaign
-    of ``region`` picks from."""
-    return scope.visible(user, Enterprise.objects.filter(township__path__startswith=region.path)
-                         .exclude(status=Status.DEREGISTERED).select_related("township"))
+def _roster_in(user, region, deregistered=False):
+    """Enterprises the user sees within ``region`` and still on the roster (with ``deregistered``,
+    the deregistered ones too): what a plan or campaign of ``region`` picks from."""
+    qs = Enterprise.objects.filter(township__path__startswith=region.path).select_related("township")
+    return scope.visible(user, qs if deregistered else qs.exclude(status=Status.DEREGISTERED))
 
 
-def _roster_filter(request, region):
-    """The roster filter (enterprises.filters.EnterpriseFilter) over the part of ``region`` the user
-    sees, read from the query string. Returns ``(filterset, queryset or None if invalid, description)``."""
-    filterset = EnterpriseFilter(request.GET, queryset=_roster_in(request.user, region), request=request)
+def _roster_filter(request, region, filterset_class=EnterpriseFilter):
+    """The roster filter (enterprises.filters.EnterpriseFilter, or the plans' PlanRosterFilter that
+    may take in deregistered enterprises) over the part of ``region`` the user sees, read from the
+    query string. Returns ``(filterset, queryset or None if invalid, description)``."""
+    roster = _roster_in(request.user, region, deregistered=filterset_class is PlanRosterFilter)
+    filterset = filterset_class(request.GET, queryset=roster, request=request)
     if not filterset.is_valid():
         return filterset, None, ""
     parts = []
@@ -105,6 +107,8 @@ def _roster_filter(request, region):
             value = _("yes") if value else _("no")
         elif name == "status":
             value = Status(value).label
+        elif name == "deregistered":
+            value = dict(filterset.form.fields[name].choices).get(value, value)
         parts.append(f"{filterset.form.fields[name].label}：{value}")
     return filterset, filterset.qs.order_by("name", "pk"), "；".join(parts) or _("whole roster")
 
@@ -191,12 +195,13 @@ def plan_detail(request, pk):
     })
 
 
-def _add_items(request, plan, form, enterprises, source):
+def _add_items(request, plan, form, enterprises, source, include_deregistered=False):
     """Call plan_items_add; a redirect to the plan page, or None with the errors on the form."""
     try:
         added = services.plan_items_add(plan=plan, by=request.user, enterprises=enterprises,
                                         due_date=form.cleaned_data["due_date"],
-                                        assignee=form.cleaned_data.get("assignee"), source=source)
+                                        assignee=form.cleaned_data.get("assignee"), source=source,
+                                        include_deregistered=include_deregistered)
     except ValidationError as exc:
         form_errors_from(form, exc)
         return None
@@ -228,13 +233,14 @@ def plan_items_add(request, pk):
 def plan_items_filter(request, pk):
     """By roster filter: preview the count, then add them all."""
     plan, _can = _get_plan(request.user, pk, for_change=True)
-    filterset, qs, description = _roster_filter(request, plan.region)
+    filterset, qs, description = _roster_filter(request, plan.region, PlanRosterFilter)
     form = FilterItemsForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         if qs is None:
             form.add_error(None, _("Correct the filter first."))
         else:
-            done = _add_items(request, plan, form, qs, PlanItem.Source.FILTER)
+            done = _add_items(request, plan, form, qs, PlanItem.Source.FILTER,
+                              include_deregistered=filterset.include_deregistered)
             if done:
                 return done
     return render(request, "inspections/plans/items_filter.html", {
@@ -248,7 +254,7 @@ def plan_items_filter(request, pk):
 def plan_items_sample(request, pk):
     """By recorded random sampling (随机抽查) from a roster filter: n or a percentage."""
     plan, _can = _get_plan(request.user, pk, for_change=True)
-    filterset, qs, description = _roster_filter(request, plan.region)
+    filterset, qs, description = _roster_filter(request, plan.region, PlanRosterFilter)
     form = SampleItemsForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -259,7 +265,8 @@ def plan_items_sample(request, pk):
                 sample = services.plan_items_sample(plan=plan, by=request.user, queryset=qs,
                                                     due_date=data["due_date"], n=data["n"], percent=data["percent"],
                                                     description=description,
-                                                    params={k: v for k, v in request.GET.items() if v})
+                                                    params={k: v for k, v in request.GET.items() if v},
+                                                    include_deregistered=filterset.include_deregistered)
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
@@ -296,10 +303,11 @@ def campaign_list(request):
     qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     targets = (Campaign.targets.through.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
                .annotate(n=Count("pk")).values("n"))
-    inspections = (Inspection.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
-                   .annotate(n=Count("pk")).values("n"))
+    # enterprises inspected, not visits (seed 001 (二) counts the enterprises checked)
+    checked = (Inspection.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
+               .annotate(n=Count("enterprise", distinct=True)).values("n"))
     qs = qs.annotate(n_targets=Coalesce(Subquery(targets, output_field=IntegerField()), Value(0)),
-                     n_inspections=Coalesce(Subquery(inspections, output_field=IntegerField()), Value(0)))
+                     n_checked=Coalesce(Subquery(checked, output_field=IntegerField()), Value(0)))
     page = paginate(request, qs.order_by("-start", "name", "pk"))
     return render(request, "inspections/campaigns/campaign_list.html", {
         "filter": _styled(filterset), "page": page, "query": query_without(request, "page"),
@@ -336,12 +344,21 @@ def campaign_detail(request, pk):
     today = timezone.localdate()
     not_cleared = list(scope.visible(user, services.campaign_not_cleared(campaign)))
     inspections = scope.visible(user, campaign.inspections.select_related("enterprise", "township"))
+    # Seed 001 (二) counts the enterprises checked (107 家企业), and by the level that checked them
+    # (省、市、区三级核查检查): an enterprise visited twice is one enterprise.
+    checked = inspections.aggregate(
+        inspection_count=Count("pk"), checked_count=Count("enterprise", distinct=True),
+        **{level: Count("enterprise", distinct=True, filter=Q(checking_level=level))
+           for level in CheckingLevel.values})
     targets = TargetFilter(request.GET or None,
                            queryset=scope.visible(user, campaign.targets.select_related("township")))
     return render(request, "inspections/campaigns/campaign_detail.html", {
         "campaign": campaign, "can_change": can_change, "today": today, "ended": campaign.end < today,
         "not_cleared": not_cleared, "still_open": sum(1 for e in not_cleared if e.still_open),
-        "inspections": inspections[:PREVIEW_SIZE], "inspection_count": inspections.count(),
+        "inspections": inspections[:PREVIEW_SIZE], "inspection_count": checked["inspection_count"],
+        "checked_count": checked["checked_count"],
+        "checked_by_level": [(level, label, checked[level]) for level, label in CheckingLevel.choices
+                             if checked[level]],
         "target_count": campaign.targets.count(), "filter": _styled(targets),
         "page": paginate(request, targets.qs.order_by("township__path", "name", "pk")),
         "query": query_without(request, "page"),

@@ -93,7 +93,7 @@ def jpeg(name="photo.jpg", size=(64, 48), colour=(200, 40, 40)):
 
 
 def make_inspection(enterprise, by, *, inspected_on=datetime.date(2022, 5, 10), kind="enforcement", checklist="general",
-                    failures=None, plan_item=None, campaign=None, officers=OFFICERS, summary=""):
+                    failures=None, plan_item=None, campaign=None, officers=OFFICERS, summary="", checking_level=None):
     """Submit an inspection through the service: every item compliant except ``failures``, a dict
     ``{item_code: finding}`` where a finding is ``{"description", "deadline", "major_criterion",
     "on_the_spot", ...}`` (``deadline`` defaults to 30 days after the inspection)."""
@@ -113,7 +113,7 @@ def make_inspection(enterprise, by, *, inspected_on=datetime.date(2022, 5, 10), 
         findings.append(finding)
     return inspection_submit(enterprise=enterprise, by=by, kind=kind, inspected_on=inspected_on, checklist=template,
                              answers=answers, findings=findings, officers=officers, summary=summary,
-                             plan_item=plan_item, campaign=campaign)
+                             plan_item=plan_item, campaign=campaign, checking_level=checking_level)
 
 
 def criterion(code="DUST-3"):

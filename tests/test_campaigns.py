@@ -84,7 +84,7 @@ def test_the_not_cleared_list_is_hand_counted(world, client):
 
     response, html = page(client, world.bureau, f"/inspections/campaigns/{campaign.pk}/")
     assert response.status_code == 200
-    assert 'id="target-count">3<' in html and 'id="inspection-count">1<' in html
+    assert 'id="target-count">3<' in html and 'id="checked-count">1<' in html
     assert 'id="not-cleared-count">2<' in html and 'id="still-open-count">1<' in html
     section = html.split('id="not-cleared"')[1].split('id="campaign-inspections"')[0]
     assert section.count('class="not-cleared-row"') == 2 and world.e_luoyang.name not in section
@@ -104,7 +104,7 @@ def test_the_campaign_list_counts_targets_and_inspections_in_a_fixed_number_of_q
     html = response.content.decode()
     row = html.split(first.name)[1].split("</tr>")[0]
     assert '<td class="text-end" data-label="对象企业">2</td>' in row
-    assert '<td class="text-end" data-label="执法检查次数">1</td>' in row
+    assert '<td class="text-end" data-label="被检查企业数">1</td>' in row
     for n in range(3):
         make_campaign(world, name=f"回头看{n}", kind="follow_up", targets=[world.e_hutang2])
     with CaptureQueriesContext(connection) as four:

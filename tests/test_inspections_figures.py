@@ -305,6 +305,9 @@ QUERIES = {  # the one grouped statement each (counts: UNION ALL the children at
     "inspections.hazards_found": 1, "inspections.major_hazards_found": 1, "inspections.hazards_closed": 1,
     "inspections.closure_rate": 1, "inspections.hazards_overdue": 1, "inspections.fines": 1,
     "inspections.not_cleared": 1,
+    "inspections.verification_checks_province": 1, "inspections.verification_checks_city": 1,
+    "inspections.verification_checks_district": 1, "inspections.verification_checks_township": 1,
+    "inspections.verification_enterprises": 1,
 }
 
 
@@ -323,6 +326,11 @@ def test_registered_with_chinese_labels():
         "inspections.hazards_overdue": ("逾期未整改隐患数", "项", False),
         "inspections.fines": ("罚款金额", "元", True),
         "inspections.not_cleared": ("未清零企业数", "家", False),
+        "inspections.verification_checks_province": ("省级核查检查次数", "次", True),
+        "inspections.verification_checks_city": ("市级核查检查次数", "次", True),
+        "inspections.verification_checks_district": ("区级核查检查次数", "次", True),
+        "inspections.verification_checks_township": ("镇级核查检查次数", "次", True),
+        "inspections.verification_enterprises": ("核查企业数", "家", True),
     }
     assert set(labels) == set(QUERIES)
 
@@ -366,6 +374,10 @@ def test_the_city_by_district(fig, name, django_assert_num_queries):
         "inspections.plan_completion": 75.0,  # 3 of 4 due
         "inspections.closure_rate": 50.0,  # 4 of 8 found
         "inspections.dust_coverage": 33.33,  # e_hutang of e_hutang, d_hutang, d_luoyang
+        # no verification check in this world (tests/test_verification_checks.py counts them)
+        "inspections.verification_checks_province": 0, "inspections.verification_checks_city": 0,
+        "inspections.verification_checks_district": 0, "inspections.verification_checks_township": 0,
+        "inspections.verification_enterprises": 0,
     }
     assert rows["武进区"] == district[name]
     other = None if registry.get(name).unit == "%" else (Decimal("0") if name == "inspections.fines" else 0)

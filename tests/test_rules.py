@@ -130,7 +130,7 @@ def test_bureau_lists_and_adds_a_version_for_a_township(client, world, rules_url
         "effective_from": "2023-01-01", "source": "武应急〔2023〕1号"})
     assert response.status_code == 302
     row = Threshold.objects.get(name="risk.overdue_rate_max", region=world.hutang)
-    assert (row.value, row.unit, row.created_by, row.label) == (Decimal("25"), "%", world.bureau, "长安码逾期率上限")
+    assert (row.value, row.unit, row.created_by, row.label) == (Decimal("25"), "%", world.bureau, "常安码逾期率上限")
     assert threshold("risk.overdue_rate_max", region=world.hutang, on=D2023) == Decimal("25")
 
 
@@ -181,3 +181,38 @@ def test_superuser_may_add_a_new_default(client, world, rules_urls):
         "name": "risk.overdue_rate_max", "region": "", "value": "28", "effective_from": "2024-01-01"})
     assert response.status_code == 302
     assert threshold("risk.overdue_rate_max", on=datetime.date(2024, 1, 1)) == Decimal("28")
+
+
+# -- corrections against the seeds (issue 8 §8) ------------------------------------------------------
+def _migration(name):
+    import importlib
+    return importlib.import_module(f"portal.rules.migrations.{name}")
+
+
+@pytest.mark.django_db
+def test_the_overdue_threshold_is_labelled_with_the_changan_code_as_the_seeds_write_it():
+    """常安码 (seeds 000 item 2 and 001), not 长安码: the shipped default, and the rows of a database
+    migrated before the correction (a bureau's version copies the default's label)."""
+    from django.apps import apps
+    assert Threshold.objects.get(name="risk.overdue_rate_max", region=None).label == "常安码逾期率上限"
+    Threshold.objects.filter(name="risk.overdue_rate_max").update(label="长安码逾期率上限")
+    version("risk.overdue_rate_max", "25")  # copies the old label, as on a database not yet migrated
+    assert Threshold.objects.filter(label="长安码逾期率上限").count() == 2
+    _migration("0003_changan_code_label").correct(apps, None)
+    assert not Threshold.objects.filter(label__contains="长安码").exists()
+    assert Threshold.objects.filter(name="risk.overdue_rate_max", label="常安码逾期率上限").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_plan_completion_target_is_credited_to_seed_002_item_5():
+    """执法计划 … 确保完成率达到100% is seed 002 item 5, not seed 000's dust coverage: the shipped default,
+    and the row of a database migrated before the correction."""
+    from django.apps import apps
+    row = Threshold.objects.get(name="plan_completion_target", region=None)
+    assert "[002 item 5]" in row.source and "dust" not in row.source and "[000]" not in row.source
+    assert row.value == Decimal("100")
+    migration = _migration("0004_plan_completion_source")
+    Threshold.objects.filter(pk=row.pk).update(source=migration.OLD)
+    migration.correct(apps, None)
+    row.refresh_from_db()
+    assert row.source == migration.NEW and "[002 item 5]" in row.source

@@ -295,7 +295,11 @@ def test_principal_edits_only_the_self_filed_fields(world):
     assert (e.address, e.principal_name, e.principal_phone, e.dust_workers_per_shift,
             e.safety_section_established) == ("湖塘镇新地址 8 号", "王五", "13912345678", 15, True)
     assert (e.name, e.status, e.township, e.above_scale) == ("常州湖塘机械有限公司", "producing", world.hutang, False)
-    assert EnterpriseChange.objects.count() == changes
+    # no status or township change; the dust workers and the safety section are a targeting change for the
+    # township (tests/test_roster_targeting.py)
+    assert list(EnterpriseChange.objects.filter(pk__gt=0).order_by("-pk").values_list("kind", flat=True)[:1]) == [
+        "targeting"]
+    assert EnterpriseChange.objects.count() == changes + 1
 
     before = roster_snapshot()
     for body in [{"status": "deregistered", "effective_date": "2026-07-01", "reason": "x"}, {"name": "改名"},

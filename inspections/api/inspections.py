@@ -14,7 +14,7 @@ from portal.submissions.api import api_submit_once
 
 from .. import services
 from ..filters import InspectionFilter
-from ..models import ChecklistTemplate, Hazard, Inspection, InspectionAnswer, InspectionKind
+from ..models import CheckingLevel, ChecklistTemplate, Hazard, Inspection, InspectionAnswer, InspectionKind
 from .common import PARSERS, JSONListField, PhotosMixin, criterion_field, enum_field, may_inspect
 
 SUBMIT_KIND = "inspections.submit"
@@ -31,6 +31,8 @@ class AnswerSerializer(serializers.ModelSerializer):
 class InspectionSerializer(serializers.ModelSerializer):
     kind = enum_field(InspectionKind, "InspectionKindEnum", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    checking_level = enum_field(CheckingLevel, "CheckingLevelEnum", read_only=True)
+    checking_level_display = serializers.CharField(source="get_checking_level_display", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
     checklist_name = serializers.CharField(source="checklist.__str__", read_only=True, allow_null=True)
@@ -41,7 +43,8 @@ class InspectionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Inspection
-        fields = ["id", "kind", "kind_display", "enterprise", "enterprise_name", "township", "township_name",
+        fields = ["id", "kind", "kind_display", "checking_level", "checking_level_display", "enterprise",
+                  "enterprise_name", "township", "township_name",
                   "inspected_on", "checklist", "checklist_name", "plan_item", "campaign", "officers", "summary",
                   "hazards", "submitted_by", "submitted_at"]
 
@@ -79,6 +82,9 @@ MULTIPART_HELP = ("In a multipart/form-data submission, answers, findings and of
 class InspectionSubmitSerializer(serializers.Serializer):
     enterprise = serializers.IntegerField()
     kind = enum_field(InspectionKind, "InspectionKindEnum", default=InspectionKind.ENFORCEMENT)
+    checking_level = enum_field(
+        CheckingLevel, "CheckingLevelEnum", required=False,
+        help_text="The level of the unit that checked; by default the level of the submitting user's region.")
     inspected_on = serializers.DateField()
     checklist = serializers.IntegerField(help_text="The id of the checklist version the inspection was filled from.")
     plan_item = serializers.IntegerField(required=False, allow_null=True, default=None,

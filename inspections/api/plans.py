@@ -85,6 +85,9 @@ class PlanItemsAddSerializer(serializers.Serializer):
     due_date = serializers.DateField()
     assignee = serializers.IntegerField(required=False, allow_null=True,
                                         help_text="Cross-inspections: the township inspector assigned.")
+    include_deregistered = serializers.BooleanField(
+        default=False, help_text="Keep deregistered enterprises (verification checks of deregistered "
+                                 "enterprises, seed 000 item 2); by default they are left out.")
 
 
 class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -160,7 +163,8 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             if assignee is None:
                 raise serializers.ValidationError({"assignee": [_("Pick a township inspector of this district.")]})
         added = call_service(services.plan_items_add, plan=plan, by=request.user, enterprises=enterprises,
-                      due_date=data["due_date"], assignee=assignee)
+                      due_date=data["due_date"], assignee=assignee,
+                      include_deregistered=data["include_deregistered"])
         return Response({"added": added, "completion": services.plan_completion(plan)}, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=PlanItemSerializer(many=True), filters=False)

@@ -3,7 +3,8 @@ checklist templates (what is checked) → plans and campaigns (what is to be che
 (what was checked) → hazards (what was found, rectified to a verified close) → penalties."""
 from .checklists import USED_MESSAGE, ChecklistItem, ChecklistTemplate  # noqa: F401
 from .plans import Campaign, InspectionPlan, PlanItem  # noqa: F401
-from .inspections import Inspection, InspectionAnswer, InspectionCorrection, InspectionKind  # noqa: F401
+from .inspections import (  # noqa: F401
+    CheckingLevel, Inspection, InspectionAnswer, InspectionCorrection, InspectionKind)
 from .hazards import (  # noqa: F401
     Hazard, HazardEvent, HazardExtension, HazardSeverity, HazardSource, HazardStatus, MajorHazardCriterion)
 from .penalties import Penalty  # noqa: F401

@@ -5,7 +5,7 @@ an enterprise, a due date and, optionally, the inspector assigned. A cross-inspe
 (交叉检查) assigns inspectors to enterprises outside their township; ``scope_grants`` widens those
 inspectors' scope to exactly those enterprises, for the plan's period.
 
-Plan completion (RULES §3 item 9, target ``plan_completion_target``) = plan items due by a date
+Plan completion (seed 002 item 5, RULES §8; target ``plan_completion_target``) = plan items due by a date
 with a linked submitted inspection ÷ plan items due by that date.
 """
 from django.conf import settings

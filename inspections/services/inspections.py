@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grid.models import Region
+from portal.accounts import scope
 from portal.attachments.services import attachment_create
 
-from ..models import (ChecklistItem, ChecklistTemplate, HazardSource, Inspection, InspectionAnswer,
+from ..models import (CheckingLevel, ChecklistItem, ChecklistTemplate, HazardSource, Inspection, InspectionAnswer,
                       InspectionCorrection, InspectionKind, InspectionPlan)
 from ..models.inspections import OFFICER_KINDS
 from .checklists import checklist_mark_used
@@ -20,6 +22,19 @@ from .hazards import hazard_report
 
 Result = InspectionAnswer.Result
 RESOLVED_FKS = ["enterprise", "township", "checklist", "plan_item", "campaign", "submitted_by"]
+
+
+_LEVEL_OF_REGION = {Region.Level.CITY: CheckingLevel.CITY, Region.Level.DISTRICT: CheckingLevel.DISTRICT,
+                    Region.Level.TOWNSHIP: CheckingLevel.TOWNSHIP, Region.Level.VILLAGE: CheckingLevel.TOWNSHIP}
+
+
+def checking_level_for(user):
+    """The checking level an inspection by ``user`` takes unless told otherwise: the level of the
+    region the user is bound to (a city's staff check at city level, a district bureau's at district
+    level). Users bound to no region (a grid member patrols for the township) check at township
+    level. No region in the portal is a province: a provincial check is entered with its level."""
+    region = scope.bound_region(user) if user is not None else None
+    return _LEVEL_OF_REGION.get(region.level if region is not None else None, CheckingLevel.TOWNSHIP)
 
 
 def _officer_errors(kind, officers):
@@ -57,8 +72,11 @@ def _answer_errors(checklist, answers):
 
 @transaction.atomic
 def inspection_submit(*, enterprise, by, kind, inspected_on, checklist, answers=(), findings=(), officers=(),
-                      summary="", plan_item=None, campaign=None, photos=()):
+                      summary="", plan_item=None, campaign=None, photos=(), checking_level=None):
     """Record a submitted inspection with its checklist answers and findings.
+
+    ``checking_level``: the level of the unit that checked (``CheckingLevel``); by default
+    ``checking_level_for(by)``.
 
     ``answers``: ``[{"item": id, "result": "pass" | "fail" | "na", "note": ""}]``, one per item.
     ``findings``: ``[{"item_code", "description", "location", "deadline", "major_criterion",
@@ -73,6 +91,10 @@ def inspection_submit(*, enterprise, by, kind, inspected_on, checklist, answers=
     elif inspected_on > today:
         errors["inspected_on"] = _("The inspection date cannot be later than today.")
     errors.update(_officer_errors(kind, officers))
+    if not checking_level:
+        checking_level = checking_level_for(by)
+    elif checking_level not in CheckingLevel.values:
+        errors["checking_level"] = _("Pick the checking level: province, city, district or township.")
     given = {}
     if checklist is None:
         errors["checklist"] = _("Pick the checklist the inspection was filled from.")
@@ -110,6 +132,7 @@ def inspection_submit(*, enterprise, by, kind, inspected_on, checklist, answers=
     names = [(str(n or "").strip(), str(c or "").strip()) for n, c in officers or () if n or c] + [("", "")] * 2
     inspection = Inspection(
         kind=kind, enterprise=enterprise, township_id=enterprise.township_id, inspected_on=inspected_on,
+        checking_level=checking_level,
         checklist=checklist, plan_item=plan_item, campaign=campaign, summary=(summary or "").strip(),
         officer_1_name=names[0][0], officer_1_certificate=names[0][1],
         officer_2_name=names[1][0], officer_2_certificate=names[1][1], submitted_by=by)
@@ -140,8 +163,8 @@ def inspection_submit(*, enterprise, by, kind, inspected_on, checklist, answers=
     return inspection
 
 
-CORRECTABLE = ("inspected_on", "summary", "officer_1_name", "officer_1_certificate", "officer_2_name",
-               "officer_2_certificate", "plan_item", "campaign")
+CORRECTABLE = ("inspected_on", "checking_level", "summary", "officer_1_name", "officer_1_certificate",
+               "officer_2_name", "officer_2_certificate", "plan_item", "campaign")
 
 
 @transaction.atomic

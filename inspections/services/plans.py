@@ -78,10 +78,14 @@ def _check_assignee(plan, assignee, enterprises):
 
 
 @transaction.atomic
-def plan_items_add(*, plan, by, enterprises, due_date, assignee=None, source=PlanItem.Source.MANUAL):
+def plan_items_add(*, plan, by, enterprises, due_date, assignee=None, source=PlanItem.Source.MANUAL,
+                   include_deregistered=False):
     """Add enterprises to a plan; ones already in it are skipped. Returns the number added.
 
-    ``enterprises`` is a scoped queryset (or list); every one must lie in the plan's region."""
+    ``enterprises`` is a scoped queryset (or list); every one must lie in the plan's region.
+    Deregistered enterprises are left out unless ``include_deregistered``: seed 000 item 2 asks for
+    verification checks of deregistered enterprises all year (对已销号企业开展核查工作（全年）), which
+    a plan then targets explicitly."""
     plan = InspectionPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
     _require_unit(by, plan.region)
     if plan.status == InspectionPlan.Status.CLOSED:
@@ -92,7 +96,10 @@ def plan_items_add(*, plan, by, enterprises, due_date, assignee=None, source=Pla
     if outside:
         raise ValidationError(_("These enterprises lie outside %(region)s: %(names)s.") % {
             "region": plan.region.name, "names": "、".join(outside[:5])})
-    live = [e for e in enterprises if e.status != Status.DEREGISTERED]
+    live = enterprises if include_deregistered else [e for e in enterprises if e.status != Status.DEREGISTERED]
+    if not live and enterprises:
+        raise ValidationError(_("Only deregistered enterprises were picked: include deregistered enterprises "
+                                "to plan their verification checks."), code="deregistered")
     if not live:
         raise ValidationError(_("No enterprise on the roster was picked."), code="empty")
     _check_assignee(plan, assignee, live)
@@ -105,18 +112,21 @@ def plan_items_add(*, plan, by, enterprises, due_date, assignee=None, source=Pla
 
 @transaction.atomic
 def plan_items_sample(*, plan, by, queryset, due_date, n=None, percent=None, seed=None, description="",
-                      params=None, assignee=None):
+                      params=None, assignee=None, include_deregistered=False):
     """Draw ``n`` or ``percent`` % (rounded up) of ``queryset`` by recorded random sampling and add
     the drawn enterprises to the plan. ``params`` (the roster filter's query parameters) are stored
-    with the draw beside its readable ``description``. Returns the ``Sample``."""
+    with the draw beside its readable ``description``. Deregistered enterprises are in the
+    population only with ``include_deregistered`` (as ``plan_items_add``). Returns the ``Sample``."""
     _require_unit(by, plan.region)
-    sample = sample_draw(queryset=queryset.exclude(status=Status.DEREGISTERED), by=by, n=n, percent=percent,
-                         seed=seed, region=plan.region,
+    if not include_deregistered:
+        queryset = queryset.exclude(status=Status.DEREGISTERED)
+    sample = sample_draw(queryset=queryset, by=by, n=n, percent=percent, seed=seed, region=plan.region,
                          title=_("Enforcement plan: %(title)s") % {"title": plan.title},
-                         filters={"description": description, "params": params or {}})
+                         filters={"description": description, "params": params or {},
+                                  "include_deregistered": bool(include_deregistered)})
     drawn = Enterprise.objects.filter(pk__in=sample.drawn_ids).select_related("township")
     plan_items_add(plan=plan, by=by, enterprises=drawn, due_date=due_date, source=PlanItem.Source.SAMPLE,
-                   assignee=assignee)
+                   assignee=assignee, include_deregistered=include_deregistered)
     InspectionPlan.objects.filter(pk=plan.pk).update(sample=sample)
     return sample
 

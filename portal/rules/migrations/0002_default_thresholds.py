@@ -10,8 +10,8 @@ EFFECTIVE = datetime.date(2022, 1, 1)
 # (name, label, unit, value, source)
 DEFAULTS = [
     ("plan_completion_target", "执法检查计划完成率目标", "%", "100",
-     "RULES.md §4 item 3: 100 % enforcement coverage of key dust enterprises [000]"),
-    ("risk.overdue_rate_max", "长安码逾期率上限", "%", "30",
+     "RULES.md §8: enforcement plans are completed at 100 % (执法计划 … 确保完成率达到100%) [002 item 5]"),
+    ("risk.overdue_rate_max", "常安码逾期率上限", "%", "30",
      "RULES.md §6: an overdue rate over 30 % is named as a problem in the notice [001]"),
     ("risk.principal_participation_min", "主要负责人扫码参与率下限", "%", "60",
      "RULES.md §6: principal participation below 60 % is a problem [001]"),
