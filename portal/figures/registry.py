@@ -5,56 +5,10 @@ A figure is ``fn(region, period) -> {child_region_path: value}`` over the childr
 computed in a fixed small number of queries (one grouped query, STYLE "Figures"); a child missing
 from the dict has the value None (no data, unranked).
 """
-import calendar
-import datetime
 from dataclasses import dataclass
 from typing import Callable
 
-from django.utils.translation import gettext as _
-
-
-@dataclass(frozen=True)
-class Period:
-    """A reporting period: ``start`` to ``end``, both inclusive."""
-
-    start: datetime.date
-    end: datetime.date
-    kind: str = "custom"
-
-    def __post_init__(self):
-        if self.end < self.start:
-            raise ValueError("A period ends on or after its start")
-
-    @classmethod
-    def quarter(cls, year, quarter):
-        if quarter not in (1, 2, 3, 4):
-            raise ValueError("A quarter is 1 to 4")
-        first = 3 * quarter - 2
-        last = first + 2
-        return cls(datetime.date(year, first, 1),
-                   datetime.date(year, last, calendar.monthrange(year, last)[1]), "quarter")
-
-    @classmethod
-    def month(cls, year, month):
-        return cls(datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1]),
-                   "month")
-
-    @classmethod
-    def year(cls, year):
-        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), "year")
-
-    @property
-    def label(self):
-        if self.kind == "quarter":
-            return _("%(year)d Q%(quarter)d") % {"year": self.start.year, "quarter": (self.start.month + 2) // 3}
-        if self.kind == "month":
-            return _("%(year)d-%(month)02d") % {"year": self.start.year, "month": self.start.month}
-        if self.kind == "year":
-            return _("%(year)d") % {"year": self.start.year}
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
-
-    def __contains__(self, day):
-        return self.start <= day <= self.end
+from .periods import Period  # noqa: F401  (the registry's period type, re-exported)
 
 
 @dataclass(frozen=True)
