@@ -11,7 +11,7 @@ class EnterprisesConfig(AppConfig):
 
         from portal.ui import register_nav
 
-        from . import accounts, api, dossier_sections, todos  # noqa: F401  (account nav, API, sections, to-dos)
+        from . import accounts, api, dossier_sections, figures, todos  # noqa: F401  (account nav, API, sections, figures, to-dos)
         from .models import ChemicalStorageSite, Enterprise, EnterpriseChange, EnterpriseMembership
 
         # Supervision records keep who, when, from where and the before/after values (django-auditlog).
@@ -26,5 +26,7 @@ class EnterprisesConfig(AppConfig):
                      group="roster")
         register_nav(_("Roster changes"), "enterprises:changes", ("bureau_staff", "township_inspector", "superuser"), order=30,
                      group="roster")
+        register_nav(_("Roster sets"), "enterprises:sets", ("bureau_staff", "township_inspector", "superuser"),
+                     order=35, group="roster")
         register_nav(_("Import"), "enterprises:import", ("bureau_staff", "township_inspector", "superuser"), order=40,
                      group="roster")

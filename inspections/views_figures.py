@@ -10,7 +10,7 @@ from portal.accounts import scope
 from portal.figures import registry
 from portal.figures.periods import QUARTER, Period
 
-from .figures import FIGURES
+from .figures import PAGE_FIGURES
 from .views_inspections import may_inspect
 
 
@@ -35,12 +35,9 @@ def figures_page(request):
     region = _region(request)
     today = timezone.localdate()
     quarter = period = Period.parse(request.GET.get("quarter"), QUARTER) or Period.containing(today)
-    figures = [registry.get(name) for name, *_rest in FIGURES]
-    columns = [(figure, registry.compute(figure.name, region, period)) for figure in figures]
-    children = [row.region for row in columns[0][1]] if columns else []
-    rows = [{"region": child, "cells": [rows[i] for _figure, rows in columns]} for i, child in enumerate(children)]
+    table = registry.table(PAGE_FIGURES, region, period)
     pickable = scope.regions(request.user).exclude(level=Region.Level.VILLAGE).order_by("path")
     return render(request, "inspections/figures.html", {
-        "region": region, "quarter": quarter, "quarters": Period.recent(today, 8), "figures": figures,
-        "rows": rows, "regions": pickable, "ancestors": region.ancestors(),
+        "region": region, "quarter": quarter, "quarters": Period.recent(today, 8), "figures": table.figures,
+        "rows": table.rows, "total": table.total, "regions": pickable, "ancestors": region.ancestors(),
     })
