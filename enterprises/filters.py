@@ -41,11 +41,13 @@ class EnterpriseFilter(django_filters.FilterSet):
     grid_cell = django_filters.ModelChoiceFilter(queryset=_grid_cells, label=_("Grid cell"))
     min_dust_workers = django_filters.NumberFilter(field_name="dust_workers_per_shift", lookup_expr="gte",
                                                    label=_("Dust workers per shift at least"))
+    no_grid_cell = django_filters.BooleanFilter(field_name="grid_cell", lookup_expr="isnull",
+                                                label=_("Outside any grid cell"))
 
     class Meta:
         model = Enterprise
         fields = ["q", "township", "industry", "key_domain", "status", "above_scale", "is_key_sector",
-                  "min_dust_workers", "grid_cell"]
+                  "min_dust_workers", "grid_cell", "no_grid_cell"]
 
     def filter_q(self, queryset, name, value):
         value = normalize_text(value)

@@ -17,12 +17,16 @@ CATEGORIES = [
     ("suspended", gettext_lazy("Suspended")),
     ("resumed", gettext_lazy("Resumed production")),
     ("deregistered", gettext_lazy("Deregistered")),
+    # not a change of who is on the roster, but of who is in a key domain (seed 000 item 1)
+    ("key_domains", gettext_lazy("Key domains changed")),
 ]
 
 
 def _category(change, township_id):
     if change.kind == EnterpriseChange.Kind.REGISTERED:
         return "registered"
+    if change.kind == EnterpriseChange.Kind.KEY_DOMAINS:
+        return "key_domains"
     if change.kind == EnterpriseChange.Kind.TRANSFER:
         return "transferred_in" if change.to_township_id == township_id else "transferred_out"
     if change.from_status == Status.DEREGISTERED and change.to_status != Status.DEREGISTERED:

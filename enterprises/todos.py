@@ -27,7 +27,7 @@ def roster_todos(user):
     )
     return [
         Todo(_("Enterprises without the principal's phone"), counts["no_principal_phone"], url),
-        Todo(_("Enterprises outside any grid cell"), counts["no_cell"], url, "secondary"),
+        Todo(_("Enterprises outside any grid cell"), counts["no_cell"], f"{url}?no_grid_cell=true", "secondary"),
         Todo(_("Key-sector enterprises without a safety management section"), counts["key_no_section"],
              f"{url}?is_key_sector=true", "danger"),
     ]

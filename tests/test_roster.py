@@ -298,7 +298,7 @@ def test_change_report_counts(quarter_world, django_assert_num_queries):
     assert report["at_end"] == 6
     assert [(key, n) for key, _label, n in report["counts"]] == [
         ("registered", 2), ("transferred_in", 1), ("transferred_out", 1), ("suspended", 1), ("resumed", 1),
-        ("deregistered", 1)]
+        ("deregistered", 1), ("key_domains", 0)]
     assert [(r["change"].enterprise.name, r["category"]) for r in report["rows"]] == [
         ("常州湖塘纺织有限公司", "transferred_out"), ("N1", "registered"), ("P", "suspended"),
         ("T", "transferred_in"), ("S", "resumed"), ("Q", "deregistered"), ("N2", "registered")]
@@ -308,7 +308,7 @@ def test_change_report_counts(quarter_world, django_assert_num_queries):
     assert (luoyang["at_start"], luoyang["at_end"]) == (2, 2)
     assert {key: n for key, _label, n in luoyang["counts"]} == {
         "registered": 0, "transferred_in": 1, "transferred_out": 1, "suspended": 1, "resumed": 0,
-        "deregistered": 0}
+        "deregistered": 0, "key_domains": 0}
 
 
 def _adds_up(report):
