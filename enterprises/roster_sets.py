@@ -8,10 +8,13 @@ roster, not the deregistered ones.
 """
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from portal.ui import BootstrapFormMixin
 
 from .filters import EnterpriseFilter
 from .models import Enterprise, RosterSet, Status
@@ -19,11 +22,16 @@ from .models import Enterprise, RosterSet, Status
 SET_FILTERS = ("industry", "key_domain", "status", "above_scale", "is_key_sector", "min_dust_workers", "no_grid_cell")
 
 
+class _FilterForm(BootstrapFormMixin, forms.Form):
+    pass
+
+
 class SetFilter(EnterpriseFilter):
     """The roster filter without the filters that depend on the user."""
 
     class Meta(EnterpriseFilter.Meta):
         fields = list(SET_FILTERS)
+        form = _FilterForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

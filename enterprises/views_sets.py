@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from portal.accounts import scope
 from portal.accounts.models import Role
-from portal.ui import form_errors_from
+from portal.ui import BootstrapFormMixin, form_errors_from
 
 from . import roster_sets
 from .models import Enterprise, RosterSet
@@ -25,7 +25,7 @@ def _may_edit(user):
     return user.is_superuser or user.role == Role.BUREAU_STAFF
 
 
-class RosterSetForm(forms.ModelForm):
+class RosterSetForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = RosterSet
         fields = ["name", "code", "description", "order"]

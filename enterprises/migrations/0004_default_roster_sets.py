@@ -4,12 +4,13 @@ from django.db import migrations
 
 SETS = [
     # (code, name, filters, description)
-    ("key_sector", "重点行业领域企业", {"is_key_sector": "true"},
-     "RULES.md §3 item 9 [003]: the district checks 100 % of the key-sector enterprises"),
+    # RULES.md §3 item 9 [003]: the district checks 100 % of the key-sector enterprises
+    ("key_sector", "重点行业领域企业", {"is_key_sector": "true"}, "区级执法检查重点行业领域企业全覆盖"),
+    # RULES.md §4 item 3 [000]: 100 % enforcement coverage by end Aug of the dust enterprises with ≥ 30 and ≥ 10
     ("dust_30", "涉爆粉尘单班作业30人以上企业", {"key_domain": "dust", "min_dust_workers": "30"},
-     "RULES.md §4 item 3 [000]: 100 % enforcement coverage by end Aug of the dust enterprises with ≥ 30 per shift"),
+     "8月底前执法检查全覆盖"),
     ("dust_10", "涉爆粉尘单班作业10人以上企业", {"key_domain": "dust", "min_dust_workers": "10"},
-     "RULES.md §4 item 3 [000]: 100 % enforcement coverage by end Aug of the dust enterprises with ≥ 10 per shift"),
+     "8月底前执法检查全覆盖"),
 ]
 
 
