@@ -18,7 +18,7 @@ from .models import Enterprise, RosterSet
 
 
 def _may_read(user):
-    return user.is_superuser or user.role in (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR)
+    return user.is_superuser or user.role in scope.REGION_ROLES
 
 
 def _may_edit(user):

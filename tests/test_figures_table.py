@@ -171,6 +171,18 @@ def test_a_township_total_counts_the_enterprises_in_no_village(fig):
     assert table.total["inspections.hazards_found"].value == 6
 
 
+def test_the_table_names_each_figure_in_chinese_with_its_unit_and_direction(fig):
+    with translation.override("zh-hans"):
+        table = registry.table(NAMES, fig.wujin, Q2)
+        described = [(str(f.label), f.unit, f.higher_is_better, f.kind) for f in table.figures]
+    assert described == [
+        ("执法检查次数", "次", True, "count"),
+        ("隐患整改闭环率", "%", True, "rate"),
+        ("执法检查覆盖率（涉爆粉尘单班作业10人以上企业）", "%", True, "rate"),
+        ("未入网格的企业", "家", False, "count"),
+    ]
+
+
 def test_figures_by_namespace():
     names = {f.name for f in registry.all("enterprises")}
     assert "enterprises.outside_grid" in names and not any(n.startswith("inspections.") for n in names)
