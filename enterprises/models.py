@@ -171,10 +171,16 @@ class EnterpriseChange(models.Model):
         return f"{self.enterprise} {self.get_kind_display()} {self.effective_date}"
 
 
+# The changes that move an enterprise on or off the roster or between townships: they alone decide
+# its state on a date. Other roster changes (new key domains) are reported but carry no state, so a
+# status change may still be back-dated before them.
+STATE_KINDS = (EnterpriseChange.Kind.REGISTERED, EnterpriseChange.Kind.STATUS, EnterpriseChange.Kind.TRANSFER)
+
+
 def state_on(date):
     """Annotations giving each enterprise's township and status as of ``date`` (None: not yet on the roster)."""
-    latest = EnterpriseChange.objects.filter(enterprise=OuterRef("pk"), effective_date__lte=date).order_by(
-        "-effective_date", "-id")
+    latest = EnterpriseChange.objects.filter(enterprise=OuterRef("pk"), effective_date__lte=date,
+                                             kind__in=STATE_KINDS).order_by("-effective_date", "-id")
     return {
         "township_on_date": Subquery(latest.values("to_township")[:1]),
         "status_on_date": Subquery(latest.values("to_status")[:1]),

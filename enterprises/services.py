@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Enterprise, EnterpriseChange, EnterpriseMembership, Status
+from .models import STATE_KINDS, Enterprise, EnterpriseChange, EnterpriseMembership, Status
 
 JURISDICTION_FIELDS = ("township", "village", "grid_cell")
 
@@ -43,7 +43,8 @@ def _require_change_reason(enterprise, effective_date, reason):
     else:
         # The roster on a past date is the latest change effective by then (models.state_on): a
         # change back-dated before the last one would rewrite that history with today's township.
-        last = enterprise.changes.order_by("-effective_date").values_list("effective_date", flat=True).first()
+        last = (enterprise.changes.filter(kind__in=STATE_KINDS).order_by("-effective_date")
+                .values_list("effective_date", flat=True).first())
         if last and effective_date < last:
             errors["effective_date"] = _(
                 "The last roster change of this enterprise took effect on %(date)s: a new change cannot "

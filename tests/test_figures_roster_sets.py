@@ -9,7 +9,7 @@ import time_machine
 from openpyxl import load_workbook
 
 from enterprises import exports, figures, roster_sets, services
-from enterprises.models import EnterpriseChange, KeyDomain, RosterSet
+from enterprises.models import Enterprise, EnterpriseChange, KeyDomain, RosterSet, state_on
 from enterprises.reports import change_report
 from enterprises.todos import roster_todos
 from grid.models import Region
@@ -227,3 +227,17 @@ def test_key_domains_with_a_status_change_take_its_date(world):
                                    key_domains=list(KeyDomain.objects.filter(code="dust")))
     kinds = list(e.changes.order_by("id").values_list("kind", "effective_date", "detail"))
     assert kinds[-2:] == [("status", D(2026, 8, 1), ""), ("key_domains", D(2026, 8, 1), "金属冶炼 → 涉爆粉尘")]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_key_domain_change_carries_no_state(world):
+    """A status change may still be back-dated before a key-domain change (it records no status or
+    township of its own), and the roster on a date follows the status change."""
+    w = world
+    services.enterprise_update(enterprise=w.e_hutang, by=w.bureau,
+                               key_domains=list(KeyDomain.objects.filter(code__in=["dust", "spraying"])))
+    services.enterprise_change_status(enterprise=w.e_hutang, by=w.bureau, status="suspended",
+                                      effective_date=D(2026, 8, 1), reason="停产整顿")
+    on = {day: Enterprise.objects.annotate(**state_on(day)).get(pk=w.e_hutang.pk).status_on_date
+          for day in (D(2026, 7, 31), D(2026, 8, 1), D(2026, 8, 20))}
+    assert on == {D(2026, 7, 31): "producing", D(2026, 8, 1): "suspended", D(2026, 8, 20): "suspended"}
