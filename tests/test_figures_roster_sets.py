@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from openpyxl import load_workbook
 
 from enterprises import exports, figures, roster_sets, services
@@ -125,6 +126,9 @@ def test_bureau_staff_edit_a_set(client, world):
     dust_30.refresh_from_db()
     assert dust_30.filters == {"key_domain": dust_30.filters["key_domain"], "min_dust_workers": "12"}
     assert names(roster_sets.members(dust_30)) == [w.e_hutang.name]  # 12 dust workers
+    # the audit trail keeps who changed the set's numbers, and from what
+    entry = LogEntry.objects.get_for_object(dust_30).get(action=LogEntry.Action.UPDATE)
+    assert entry.actor == w.bureau and '"30"' in entry.changes_dict["filters"][0]
 
 
 @pytest.mark.parametrize("data, message", [
