@@ -194,7 +194,7 @@ def figures(district, period, runs):
 
     from portal.figures import registry
 
-    names = [f for f in registry.all() if f.name.startswith("inspections.")]
+    names = [f for f in registry.all("inspections") if f.resolve is None]  # those that need no parameter
     if not names:
         return None, None
     rows, totals = [], []

@@ -14,9 +14,9 @@ django-auditlog: acceptable for demo data, and said here so no one mistakes it f
 import datetime
 
 from portal.demo import register
+from portal.figures.periods import Period
 
 from .models import ChemicalStorageSite, Enterprise, EnterpriseChange, Industry, KeyDomain, Status
-from .reports import Quarter
 from .services import derived_key_sector, membership_create
 from .validators import CREDIT_CODE_CHARS, credit_code_check_char
 
@@ -99,7 +99,7 @@ class _Dates:
 
     def __init__(self, rng, today):
         self.rng, self.today = rng, today
-        self.quarters = Quarter.recent(today, 8)
+        self.quarters = Period.recent(today, 8)
         self.turn = 0
 
     def recent(self):
@@ -371,7 +371,7 @@ def roster_build(ctx):
     rows = roster.generate(ctx.enterprises)
     changes, sites = _write(ctx, roster, rows)
     _principal_account(ctx, rows)
-    recent = Quarter.recent(ctx.today, 2)
+    recent = Period.recent(ctx.today, 2)
     per_quarter = {q: sum(q.start <= c.effective_date <= q.end and c.kind != EnterpriseChange.Kind.REGISTERED
                           for c in changes) for q in recent}
     ctx.log(f"  {len(rows)} enterprises ({sum(r['enterprise'].is_key_sector for r in rows)} key-sector, "

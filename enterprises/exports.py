@@ -180,6 +180,8 @@ def roster_template_xlsx(user) -> bytes:
 def _change_details(change):
     if change.kind == "targeting":
         return change.changed_values_display
+    if change.detail:  # key domains before → after
+        return change.detail
     if change.kind == "transfer":
         return f"{change.from_township.name if change.from_township_id else ''} → {change.to_township.name}"
     if change.from_status:

@@ -1,9 +1,21 @@
 """Roster figures per child region: one grouped query each, whatever the number of regions."""
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from grid.models import Region, child_path_expr
+from portal.figures import registry
+from portal.figures.queries import grouped_counts
+from portal.rules.services import threshold
 
-from .models import Enterprise, KeyDomain, Status
+from .models import ChemicalStorageSite, Enterprise, KeyDomain, Status
+
+# RULES.md §4 item 3 [000]: the key dust enterprises are those of the combustible-dust domain with at
+# least ``inspections.dust_key_workers_min`` (shipped as 10, editable) dust workers per shift.
+DUST_DOMAIN = "dust"
+DUST_WORKERS_MIN = "inspections.dust_key_workers_min"
+
+COUNT_KEYS = ["total", "producing", "suspended", "deregistered", "key_sector", "above_scale", "dust_key",
+              "chemical_storage", "tenants", "safety_section"]
 
 
 def _path_field(region):
@@ -16,23 +28,39 @@ def child_regions(region):
     return {r.path: r for r in region.children.order_by("order", "code")}
 
 
-def roster_counts(region, queryset=None):
+def dust_workers_min(region):
+    """The threshold of dust workers per shift that makes a dust enterprise a key one, for ``region`` today."""
+    return threshold(DUST_WORKERS_MIN, region=region)
+
+
+def roster_counts(region, queryset=None, dust_min=None):
     """Per child region: enterprises on the roster (not deregistered), producing, suspended,
-    key-sector, above-scale, with chemical storage, factory-in-factory tenants. One query."""
+    key-sector, above-scale, key dust (domain combustible dust with at least ``dust_min`` workers per
+    shift, by default the region's threshold ``inspections.dust_key_workers_min``), with a
+    hazardous-chemical storage site registered, factory-in-factory tenants, with a safety management
+    section. One query (and the threshold's when ``dust_min`` is not given)."""
+    if dust_min is None:
+        dust_min = dust_workers_min(region)
     qs = (queryset if queryset is not None else Enterprise.objects.all()).filter(
         township__path__startswith=region.path)
+    # EXISTS rather than a join: an enterprise with several domains or sites is still one row
+    dust = Exists(Enterprise.key_domains.through.objects.filter(enterprise=OuterRef("pk"),
+                                                                 keydomain__code=DUST_DOMAIN))
+    storage = Exists(ChemicalStorageSite.objects.filter(enterprise=OuterRef("pk")))
     live = ~Q(status=Status.DEREGISTERED)
-    rows = (qs.annotate(child=child_path_expr(region, _path_field(region))).values("child").annotate(
-        total=Count("pk", filter=live),
-        producing=Count("pk", filter=Q(status=Status.PRODUCING)),
-        suspended=Count("pk", filter=Q(status=Status.SUSPENDED)),
-        deregistered=Count("pk", filter=Q(status=Status.DEREGISTERED)),
-        key_sector=Count("pk", filter=live & Q(is_key_sector=True)),
-        above_scale=Count("pk", filter=live & Q(above_scale=True)),
-        dust_10=Count("pk", filter=live & Q(dust_workers_per_shift__gte=10)),
-        tenants=Count("pk", filter=live & Q(host__isnull=False)),
-        safety_section=Count("pk", filter=live & Q(safety_section_established=True)),
-    ).order_by())
+    rows = (qs.annotate(child=child_path_expr(region, _path_field(region)), is_dust=dust, has_storage=storage)
+            .values("child").annotate(
+                total=Count("pk", filter=live),
+                producing=Count("pk", filter=Q(status=Status.PRODUCING)),
+                suspended=Count("pk", filter=Q(status=Status.SUSPENDED)),
+                deregistered=Count("pk", filter=Q(status=Status.DEREGISTERED)),
+                key_sector=Count("pk", filter=live & Q(is_key_sector=True)),
+                above_scale=Count("pk", filter=live & Q(above_scale=True)),
+                dust_key=Count("pk", filter=live & Q(is_dust=True, dust_workers_per_shift__gte=dust_min)),
+                chemical_storage=Count("pk", filter=live & Q(has_storage=True)),
+                tenants=Count("pk", filter=live & Q(host__isnull=False)),
+                safety_section=Count("pk", filter=live & Q(safety_section_established=True)),
+            ).order_by())
     return {row.pop("child"): row for row in rows}
 
 
@@ -52,11 +80,11 @@ def key_domain_counts(region, queryset=None):
 def overview(region, queryset=None):
     """Rows for the overview table: each child region with its counts, plus a total row."""
     children = child_regions(region)
-    counts = roster_counts(region, queryset)
+    dust_min = dust_workers_min(region)
+    counts = roster_counts(region, queryset, dust_min)
     domains = list(KeyDomain.objects.order_by("order", "code"))
     by_domain = key_domain_counts(region, queryset)
-    empty = dict.fromkeys(["total", "producing", "suspended", "deregistered", "key_sector", "above_scale",
-                           "dust_10", "tenants", "safety_section"], 0)
+    empty = dict.fromkeys(COUNT_KEYS, 0)
     rows = []
     if None in counts:  # enterprises of a township not yet placed in a village
         children = {**children, None: None}
@@ -66,4 +94,16 @@ def overview(region, queryset=None):
         rows.append(row)
     totals = {key: sum(r[key] for r in rows) for key in empty}
     totals["domains"] = [sum(r["domains"][i] for r in rows) for i in range(len(domains))]
-    return {"region": region, "rows": rows, "totals": totals, "domains": domains}
+    return {"region": region, "rows": rows, "totals": totals, "domains": domains, "dust_min": dust_min}
+
+
+# -- registered figures ------------------------------------------------------------------------------------------------
+def outside_grid(region, period):
+    """Enterprises on the roster (not deregistered) outside any grid cell, today (the roster has no
+    history of cells: ``period`` is not used), under their current township; every child present.
+    The roster's filter "outside any grid cell" lists them."""
+    qs = Enterprise.objects.exclude(status=Status.DEREGISTERED).filter(grid_cell__isnull=True)
+    return grouped_counts(region, qs, village="village", n=Count("pk"))
+
+
+registry.register("enterprises.outside_grid", _("Enterprises outside any grid cell"), "家", False, outside_grid)

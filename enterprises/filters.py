@@ -50,11 +50,13 @@ class EnterpriseFilter(django_filters.FilterSet):
                                                    label=_("Dust workers per shift at least"))
     safety_section_missing = django_filters.BooleanFilter(
         method="filter_safety_section_missing", label=_("Safety management section missing"))
+    no_grid_cell = django_filters.BooleanFilter(field_name="grid_cell", lookup_expr="isnull",
+                                                label=_("Outside any grid cell"))
 
     class Meta:
         model = Enterprise
         fields = ["q", "township", "industry", "key_domain", "status", "above_scale", "is_key_sector",
-                  "min_dust_workers", "grid_cell"]
+                  "min_dust_workers", "grid_cell", "no_grid_cell"]
 
     def filter_q(self, queryset, name, value):
         value = normalize_text(value)

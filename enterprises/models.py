@@ -133,6 +133,7 @@ class EnterpriseChange(models.Model):
         STATUS = "status", _("Status change")
         TRANSFER = "transfer", _("Transfer to another township")
         TARGETING = "targeting", _("Targeting data change")
+        KEY_DOMAINS = "key_domains", _("Key domains changed")
 
     # The enterprise's own data that enforcement targets by (the dust sets of seed 000 item 3, the
     # safety-section to-do): an enterprise user may change them, so a change is listed for the township.
@@ -151,6 +152,8 @@ class EnterpriseChange(models.Model):
     changed_values = models.JSONField(_("values changed"), default=dict, blank=True,
                                       help_text=_("A targeting data change: {field: [before, after]}."))
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # what changed when neither the status nor the township did, e.g. the key domains before → after
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -184,8 +187,9 @@ class EnterpriseChange(models.Model):
                         for name, (before, after) in (self.changed_values or {}).items())
 
 
-# Changes that move an enterprise on the roster (its township or status); a targeting data change
-# only carries the state it was made in, and neither sets nor bounds the roster's history.
+# The changes that move an enterprise on or off the roster or between townships: they alone decide
+# its state on a date. Other roster changes (targeting data, key domains) are reported but carry no
+# state, neither setting nor bounding the roster's history: a status change may be back-dated before them.
 STATE_KINDS = (EnterpriseChange.Kind.REGISTERED, EnterpriseChange.Kind.STATUS, EnterpriseChange.Kind.TRANSFER)
 
 
@@ -266,3 +270,27 @@ class EnterpriseMembership(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.get_position_display()}"
+
+
+class RosterSet(models.Model):
+    """A named set of enterprises the bureau defines by roster filters and edits (重点行业, 涉粉单班
+    ≥ 30 人, ...): the numbers are the set's filters, data rather than code. A figure takes a set's
+    ``code`` as its parameter (``inspections.coverage:dust_30``). Members: ``roster_sets.members``."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True,
+                            help_text=_("Letters, digits and underscores; figures name the set by it, e.g. dust_30."))
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    filters = models.JSONField(_("roster filters"), default=dict, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("roster set")
+        verbose_name_plural = _("roster sets")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name

@@ -1,56 +1,13 @@
 """A township's quarterly roster-change report (RULES.md §1: townships report roster changes
 quarterly; seed 000 item 1)."""
-from dataclasses import dataclass
 import datetime
-import re
 
 from django.db.models import Q
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext_lazy
+
+from portal.figures.periods import Period
 
 from .models import Enterprise, EnterpriseChange, Status, enterprises_on
-
-
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    number: int
-
-    @classmethod
-    def containing(cls, date):
-        return cls(date.year, (date.month - 1) // 3 + 1)
-
-    @classmethod
-    def parse(cls, text):
-        match = re.fullmatch(r"(\d{4})Q([1-4])", (text or "").strip().upper())
-        return cls(int(match[1]), int(match[2])) if match else None
-
-    @classmethod
-    def recent(cls, date, n):
-        q = cls.containing(date)
-        out = []
-        for _i in range(n):
-            out.append(q)
-            q = q.previous()
-        return out
-
-    def previous(self):
-        return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
-
-    @property
-    def start(self):
-        return datetime.date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self):
-        nxt = datetime.date(self.year + (self.number == 4), 1 if self.number == 4 else 3 * self.number + 1, 1)
-        return nxt - datetime.timedelta(days=1)
-
-    @property
-    def label(self):
-        return _("%(year)d Q%(n)d") % {"year": self.year, "n": self.number}
-
-    def __str__(self):
-        return f"{self.year}Q{self.number}"
 
 
 CATEGORIES = [
@@ -61,6 +18,8 @@ CATEGORIES = [
     ("resumed", gettext_lazy("Resumed production")),
     ("deregistered", gettext_lazy("Deregistered")),
     ("targeting", gettext_lazy("Dust workers or safety section changed")),
+    # not a change of who is on the roster, but of who is in a key domain (seed 000 item 1)
+    ("key_domains", gettext_lazy("Key domains changed")),
 ]
 
 
@@ -69,6 +28,8 @@ def _category(change, township_id):
         return "registered"
     if change.kind == EnterpriseChange.Kind.TARGETING:
         return "targeting"
+    if change.kind == EnterpriseChange.Kind.KEY_DOMAINS:
+        return "key_domains"
     if change.kind == EnterpriseChange.Kind.TRANSFER:
         return "transferred_in" if change.to_township_id == township_id else "transferred_out"
     if change.from_status == Status.DEREGISTERED and change.to_status != Status.DEREGISTERED:

@@ -61,8 +61,10 @@ def _require_change_reason(enterprise, effective_date, reason):
 @transaction.atomic
 def enterprise_update(*, enterprise, by, key_domains=None, effective_date=None, reason="", **fields):
     """Change an enterprise. A new status or township also records a roster change, which then
-    needs its effective date and reason."""
+    needs its effective date and reason; new key domains record one too (seed 000 item 1: townships
+    report key-sector changes every quarter), effective with the status change or else today."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    domains_before = list(enterprise.key_domains.order_by("order", "code")) if key_domains is not None else None
     before_status, before_township_id = enterprise.status, enterprise.township_id
     before_targeting = {name: getattr(enterprise, name) for name in EnterpriseChange.TARGETING_FIELDS}
     for name, value in fields.items():
@@ -89,6 +91,8 @@ def enterprise_update(*, enterprise, by, key_domains=None, effective_date=None, 
             from_township=enterprise.township, to_township=enterprise.township, **common)
     _record_targeting_change(enterprise, by, before_targeting,
                              effective_date if status_changed or transferred else None, reason)
+    if key_domains is not None:
+        _record_key_domains(enterprise, by, domains_before, common if status_changed or transferred else None)
     return enterprise
 
 
@@ -109,6 +113,19 @@ def _record_targeting_change(enterprise, by, before, effective_date, reason):
         from_status=enterprise.status, to_status=enterprise.status, from_township=enterprise.township,
         to_township=enterprise.township, effective_date=effective_date or timezone.localdate(), reason=reason,
         by=by)
+
+
+def _record_key_domains(enterprise, by, before, common):
+    """A roster change of kind key domains when the set differs, naming both sets."""
+    after = list(enterprise.key_domains.order_by("order", "code"))
+    if {d.pk for d in after} == {d.pk for d in before}:
+        return
+    common = common or {"enterprise": enterprise, "effective_date": timezone.localdate(), "reason": "", "by": by}
+    names = lambda domains: "、".join(d.name for d in domains) or "—"  # noqa: E731
+    EnterpriseChange.objects.create(
+        kind=EnterpriseChange.Kind.KEY_DOMAINS, from_status=enterprise.status, to_status=enterprise.status,
+        from_township=enterprise.township, to_township=enterprise.township,
+        detail=f"{names(before)} → {names(after)}"[:300], **common)
 
 
 @transaction.atomic

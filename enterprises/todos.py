@@ -29,7 +29,7 @@ def roster_todos(user):
     )
     return [
         Todo(_("Enterprises without the principal's phone"), counts["no_principal_phone"], url),
-        Todo(_("Enterprises outside any grid cell"), counts["no_cell"], url, "secondary"),
+        Todo(_("Enterprises outside any grid cell"), counts["no_cell"], f"{url}?no_grid_cell=true", "secondary"),
         Todo(_("Key-sector and above-scale enterprises without a safety management section"),
              counts["no_section"], f"{url}?safety_section_missing=true", "danger"),
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, views, views_io
+from . import accounts, views, views_io, views_sets
 
 app_name = "enterprises"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("import/template/", views_io.import_template, name="import_template"),
     path("import/<int:job_pk>/errors.xlsx", views_io.import_errors, name="import_errors"),
     path("export/", views_io.roster_export, name="export"),
+    path("sets/", views_sets.roster_set_list, name="sets"),
+    path("sets/new/", views_sets.roster_set_edit, name="set_create"),
+    path("sets/<int:pk>/edit/", views_sets.roster_set_edit, name="set_edit"),
 ]
 
 # Enterprise accounts: the administrator's binding pages.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from grid.models import Region
 from portal.accounts import scope
 from portal.accounts.models import Role
+from portal.figures.periods import QUARTER, Period
 from portal.ui import form_errors_from, paginate, query_without
 
 from . import figures, services
@@ -23,7 +24,7 @@ from .dossier import sections_for
 from .filters import EnterpriseFilter
 from .forms import ChemicalStorageSiteForm, EnterpriseForm, EnterpriseSelfForm
 from .models import ChemicalStorageSite, Enterprise, EnterpriseChange
-from .reports import Quarter, change_report
+from .reports import change_report
 
 FIELD_ROLES = (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR)
 
@@ -189,7 +190,7 @@ def change_report_page(request):
         raise Http404("No report for this role")
     user = request.user
     townships = scope.townships(user)
-    quarter = Quarter.parse(request.GET.get("quarter")) or Quarter.containing(timezone.localdate())
+    quarter = Period.parse(request.GET.get("quarter"), QUARTER) or Period.containing(timezone.localdate())
     township = None
     if request.GET.get("township"):
         township, _can = scope.get(user, townships, pk=request.GET["township"])
@@ -205,5 +206,5 @@ def change_report_page(request):
         return xlsx_response(change_report_xlsx(report), f"{township.name}{quarter.label}企业变动情况.xlsx")
     return render(request, "enterprises/change_report.html", {
         "townships": townships, "township": township, "quarter": quarter, "report": report,
-        "quarters": Quarter.recent(timezone.localdate(), 8),
+        "quarters": Period.recent(timezone.localdate(), 8),
     })

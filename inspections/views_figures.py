@@ -5,13 +5,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from enterprises.reports import Quarter
 from grid.models import Region
 from portal.accounts import scope
 from portal.figures import registry
-from portal.figures.registry import Period
+from portal.figures.periods import QUARTER, Period
 
-from .figures import FIGURES, verification_checks, verification_checks_total
+from .figures import PAGE_FIGURES, verification_checks, verification_checks_total
 from .models import CheckingLevel
 from .views_inspections import may_inspect
 
@@ -36,17 +35,13 @@ def figures_page(request):
         raise Http404("No figures for this role")
     region = _region(request)
     today = timezone.localdate()
-    quarter = Quarter.parse(request.GET.get("quarter")) or Quarter.containing(today)
-    period = Period(quarter.start, quarter.end, "quarter")
-    figures = [registry.get(name) for name, *_rest in FIGURES]
-    columns = [(figure, registry.compute(figure.name, region, period)) for figure in figures]
-    children = [row.region for row in columns[0][1]] if columns else []
-    rows = [{"region": child, "cells": [rows[i] for _figure, rows in columns]} for i, child in enumerate(children)]
+    quarter = period = Period.parse(request.GET.get("quarter"), QUARTER) or Period.containing(today)
+    table = registry.table(PAGE_FIGURES, region, period)
     pickable = scope.regions(request.user).exclude(level=Region.Level.VILLAGE).order_by("path")
     return render(request, "inspections/figures.html", {
-        "region": region, "quarter": quarter, "quarters": Quarter.recent(today, 8), "figures": figures,
-        "rows": rows, "regions": pickable, "ancestors": region.ancestors(),
-        **_verification(region, period, children),
+        "region": region, "quarter": quarter, "quarters": Period.recent(today, 8), "figures": table.figures,
+        "rows": table.rows, "total": table.total, "regions": pickable, "ancestors": region.ancestors(),
+        **_verification(region, period, [row.region for row in table.rows]),
     })
 
 

@@ -188,11 +188,15 @@ def test_patch_status_needs_effective_date_and_reason(world):
 
 def test_patch_without_a_roster_change_records_none(world):
     client = _client(world.inspector)
-    response = client.patch(f"{URL}{world.e_hutang.pk}/", {"address": "湖塘镇 8 号", "key_domains": ["dust", "spraying"]},
+    response = client.patch(f"{URL}{world.e_hutang.pk}/", {"address": "湖塘镇 8 号", "key_domains": ["dust"]},
                             format="json")
     assert response.status_code == 200
+    assert world.e_hutang.changes.count() == 1  # the address and the same key domains: no roster change
+    # new key domains are a roster change (seed 000 item 1), as on the page
+    response = client.patch(f"{URL}{world.e_hutang.pk}/", {"key_domains": ["dust", "spraying"]}, format="json")
     assert sorted(response.json()["key_domains"]) == ["dust", "spraying"]
-    assert world.e_hutang.changes.count() == 1
+    assert list(world.e_hutang.changes.exclude(kind="registered").values_list("kind", "detail")) == [
+        ("key_domains", "涉爆粉尘 → 涉爆粉尘、喷涂作业")]
     # the credit code identifies the enterprise: not changed through the API
     code = world.e_hutang.credit_code
     assert client.patch(f"{URL}{world.e_hutang.pk}/", {"credit_code": credit_code()}, format="json").status_code == 200

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enterprises.forms import EnterpriseForm
-from enterprises.models import Enterprise, KeyDomain
+from enterprises.models import Enterprise, EnterpriseChange, KeyDomain
 from portal.accounts.models import AccessLog
 
 OTHER_ROLES = ["bureau", "city_staff", "inspector", "luoyang_inspector", "grid_member", "principal", "staff", "admin"]
@@ -146,7 +146,10 @@ def test_audit_list_filters(world, edited):
     assert set(_listed(client, content_type=enterprise_type.pk, action=LogEntry.Action.UPDATE)) >= mine
     assert {e.action for e in _listed(client, action=LogEntry.Action.CREATE)} == {LogEntry.Action.CREATE}
     assert _listed(client, content_type=enterprise_type.pk, action=LogEntry.Action.DELETE) == []
-    assert set(_listed(client, actor="hutang")) == mine
+    # the inspector's entries: the two above and the roster change the new key domain recorded
+    change = LogEntry.objects.get(actor=world.inspector, content_type=ContentType.objects.get_for_model(EnterpriseChange))
+    assert edited.changes.get(pk=change.object_pk).kind == EnterpriseChange.Kind.KEY_DOMAINS
+    assert set(_listed(client, actor="hutang")) == mine | {change}
     assert _listed(client, actor="bureau") == []
     assert mine <= set(_listed(client, date_from=today, date_to=today))
     assert _listed(client, date_to=today - datetime.timedelta(days=1)) == []

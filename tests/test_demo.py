@@ -14,10 +14,10 @@ from django.utils import timezone
 import pytest
 
 from enterprises.models import Enterprise, EnterpriseChange, EnterpriseMembership, Status, state_on
-from enterprises.reports import Quarter
 from enterprises.validators import validate_credit_code
 from grid.models import GridCell, Region
 from portal.accounts.models import User
+from portal.figures.periods import Period
 
 ROOT = Path(__file__).resolve().parent.parent
 USERNAMES = ["bureau", "city", "hutang", "grid", "auditor", "admin", "root", "qiye"]
@@ -67,7 +67,7 @@ def test_demo_roster_facts(demo):
     for e in Enterprise.objects.annotate(**state_on(today)):
         assert (e.township_on_date, e.status_on_date) == (e.township_id, e.status), e.name
     # the current and the previous quarter's change reports have something in them
-    for quarter in Quarter.recent(today, 2):
+    for quarter in Period.recent(today, 2):
         assert EnterpriseChange.objects.filter(effective_date__range=(quarter.start, quarter.end)).exclude(
             kind=EnterpriseChange.Kind.REGISTERED).exists(), quarter
     # non-dust enterprises have no dust workers; some are outside any grid cell

@@ -12,8 +12,9 @@ import pytest
 from enterprises import exports
 from enterprises.importers import COLUMNS, roster_import
 from enterprises.models import Enterprise
-from enterprises.reports import Quarter, change_report
+from enterprises.reports import change_report
 from portal.accounts.models import AccessLog
+from portal.figures.periods import Period
 from portal.jobs.models import Job
 
 from .factories import make_enterprise
@@ -138,7 +139,7 @@ def test_roster_xlsx_reports_progress(world, settings):
 
 
 def test_change_report_xlsx_has_the_summary_and_the_changes(client, world):
-    quarter = Quarter(2022, 1)
+    quarter = Period.quarter(2022, 1)
     report = change_report(user=world.bureau, township=world.hutang, quarter=quarter)
     sheet = load_workbook(io.BytesIO(exports.change_report_xlsx(report))).worksheets[0]
     rows = [r for r in sheet.iter_rows(values_only=True)]

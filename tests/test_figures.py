@@ -5,15 +5,15 @@ import datetime
 import pytest
 
 from enterprises import figures, services
-from enterprises.models import Enterprise, KeyDomain
+from enterprises.models import ChemicalStorageSite, Enterprise, KeyDomain
 from grid.models import Region
+from portal.rules.models import Threshold
 from portal.accounts import scope
 
 from .factories import RegionFactory, make_enterprise
 
 D = datetime.date
-COUNT_KEYS = ["total", "producing", "suspended", "deregistered", "key_sector", "above_scale", "dust_10", "tenants",
-              "safety_section"]
+COUNT_KEYS = figures.COUNT_KEYS
 
 
 def counts(**nonzero):
@@ -30,9 +30,10 @@ def fig(world):
     e_luoyang  武进 洛阳   -        producing     smelting (key)  -     0     -          -
     f1         武进 湖塘   湖塘村   suspended     dust, spraying  yes   10    -          yes
     f2         武进 湖塘   -        deregistered  dust            -     30    -          -
-    f3         武进 洛阳   -        producing     -               yes   0     e_luoyang  -
+    f3         武进 洛阳   -        producing     -               yes   15    e_luoyang  -
     f4         天宁 天宁测试街道 -  producing     -               -     0     -          -
-    and 湖塘二村, a village of 湖塘镇 with no enterprise.
+    and 湖塘二村, a village of 湖塘镇 with no enterprise. f3 has 15 dust workers but not the dust domain (not
+    a key dust enterprise). Hazardous-chemical storage sites: f3 two, f2 one (deregistered: not counted).
     """
     w = world
     w.village2 = RegionFactory(name="湖塘二村", parent=w.hutang, level=Region.Level.VILLAGE, order=2)
@@ -44,7 +45,10 @@ def fig(world):
     w.f2 = make_enterprise(township=w.hutang, name="f2", key_domains=["dust"], dust_workers_per_shift=30)
     services.enterprise_change_status(enterprise=w.f2, by=w.bureau, status="deregistered",
                                       effective_date=D(2026, 3, 1), reason="注销")
-    w.f3 = make_enterprise(township=w.luoyang, name="f3", above_scale=True, host=w.e_luoyang)
+    w.f3 = make_enterprise(township=w.luoyang, name="f3", above_scale=True, host=w.e_luoyang,
+                           dust_workers_per_shift=15)
+    for enterprise, site in ((w.f3, "1号储罐"), (w.f3, "甲类仓库"), (w.f2, "乙类中间仓库")):
+        ChemicalStorageSite.objects.create(enterprise=enterprise, kind="tank", name=site)
     w.f4 = make_enterprise(township=w.tianning_town, name="f4", industry="food")
     w.domain = {d.code: d.pk for d in KeyDomain.objects.all()}
     return w
@@ -61,13 +65,14 @@ def _more_enterprises(w, n=24):
 # -- the city: children are districts -----------------------------------------------------------------------------
 def test_city_roster_counts(fig, django_assert_num_queries):
     w = fig
-    with django_assert_num_queries(1):  # one GROUP BY on the district prefix of the township's path
+    with django_assert_num_queries(2):  # the threshold; one GROUP BY on the district prefix of the township's path
         rows = figures.roster_counts(w.city)
     # Wujin: live = e_hutang, e_hutang2, e_luoyang, f1, f3 = 5 (f2 deregistered)
     #   producing 4 (all live but f1); key sector e_hutang, e_luoyang, f1 = 3; above e_hutang2, f1, f3 = 3;
-    #   >= 10 dust workers e_hutang (12), f1 (10) = 2 (f2's 30 are deregistered); tenant f3; section f1
+    #   key dust (dust domain, >= 10 workers) e_hutang (12), f1 (10) = 2 (f2's 30 are deregistered, f3's 15 are
+    #   not in the dust domain); chemical storage f3 (two sites: once; f2's is deregistered); tenant f3; section f1
     assert rows[w.wujin.path] == counts(total=5, producing=4, suspended=1, deregistered=1, key_sector=3,
-                                        above_scale=3, dust_10=2, tenants=1, safety_section=1)
+                                        above_scale=3, dust_key=2, chemical_storage=1, tenants=1, safety_section=1)
     assert rows[w.tianning.path] == counts(total=1, producing=1)  # f4
     assert set(rows) == {w.wujin.path, w.tianning.path}  # districts without enterprises have no row
 
@@ -82,8 +87,8 @@ def test_city_key_domain_counts(fig, django_assert_num_queries):
 
 def test_city_overview(fig, django_assert_num_queries):
     w = fig
-    # 1 child regions, 2 roster counts, 3 key domains (the columns), 4 key-domain counts
-    with django_assert_num_queries(4):
+    # 1 child regions, 2 the dust threshold, 3 roster counts, 4 key domains (the columns), 5 key-domain counts
+    with django_assert_num_queries(5):
         data = figures.overview(w.city)
     # the seven districts in the bureau's order, each with a row (zeros where nothing is registered)
     assert [r["region"].name for r in data["rows"]] == ["溧阳市", "金坛区", "武进区", "新北区", "天宁区", "钟楼区",
@@ -104,14 +109,15 @@ def test_city_overview(fig, django_assert_num_queries):
 # -- Wujin: children are townships --------------------------------------------------------------------------------
 def test_district_roster_counts(fig, django_assert_num_queries):
     w = fig
-    with django_assert_num_queries(1):
-        rows = figures.roster_counts(w.wujin)
+    with django_assert_num_queries(1):  # the threshold given: the one grouped query
+        rows = figures.roster_counts(w.wujin, dust_min=10)
     # 湖塘: live e_hutang, e_hutang2, f1 = 3; producing 2; suspended f1; deregistered f2;
-    #   key e_hutang, f1; above e_hutang2, f1; dust >= 10 e_hutang, f1; section f1
+    #   key e_hutang, f1; above e_hutang2, f1; dust domain and >= 10 e_hutang, f1; section f1
     assert rows[w.hutang.path] == counts(total=3, producing=2, suspended=1, deregistered=1, key_sector=2,
-                                         above_scale=2, dust_10=2, safety_section=1)
-    # 洛阳: e_luoyang (key), f3 (above, tenant of e_luoyang)
-    assert rows[w.luoyang.path] == counts(total=2, producing=2, key_sector=1, above_scale=1, tenants=1)
+                                         above_scale=2, dust_key=2, safety_section=1)
+    # 洛阳: e_luoyang (key), f3 (above, tenant of e_luoyang, chemical storage; 15 dust workers, not the dust domain)
+    assert rows[w.luoyang.path] == counts(total=2, producing=2, key_sector=1, above_scale=1, tenants=1,
+                                          chemical_storage=1)
     assert set(rows) == {w.hutang.path, w.luoyang.path}  # f4 is in Tianning, not under Wujin
 
 
@@ -130,11 +136,11 @@ def test_district_overview(fig):
 # -- a township: children are villages, plus the enterprises not placed in a village ---------------------------
 def test_township_roster_counts(fig, django_assert_num_queries):
     w = fig
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rows = figures.roster_counts(w.hutang)
     # 湖塘村: e_hutang (producing, key, 12 dust workers), f1 (suspended, key, above, 10, section)
     assert rows[w.village.path] == counts(total=2, producing=1, suspended=1, key_sector=2, above_scale=1,
-                                          dust_10=2, safety_section=1)
+                                          dust_key=2, safety_section=1)
     # no village: e_hutang2 (producing, above) and f2 (deregistered)
     assert rows[None] == counts(total=1, producing=1, deregistered=1, above_scale=1)
     assert set(rows) == {w.village.path, None}
@@ -142,7 +148,7 @@ def test_township_roster_counts(fig, django_assert_num_queries):
 
 def test_township_overview(fig, django_assert_num_queries):
     w = fig
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         data = figures.overview(w.hutang)
     # 湖塘村 (order 0), 湖塘二村 (order 2), then the "no village" row
     assert [r["region"] and r["region"].name for r in data["rows"]] == ["湖塘村", "湖塘二村", None]
@@ -151,7 +157,7 @@ def test_township_overview(fig, django_assert_num_queries):
     assert village2["total"] == 0 and village2["domains"] == [0] * 6
     assert (none["total"], none["deregistered"], none["domains"]) == (1, 1, [0] * 6)  # f2's dust is deregistered
     assert data["totals"]["total"] == 3
-    assert data["totals"]["dust_10"] == 2
+    assert data["totals"]["dust_key"] == 2
 
 
 def test_township_without_unplaced_enterprises_has_no_empty_row(world):
@@ -167,15 +173,26 @@ def test_query_count_does_not_grow(fig, region_attr, django_assert_num_queries):
     region = getattr(w, region_attr)
     _more_enterprises(w)
     RegionFactory(name="湖塘三村", parent=w.hutang, level=Region.Level.VILLAGE)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the threshold, the counts
         figures.roster_counts(region)
     with django_assert_num_queries(1):
         figures.key_domain_counts(region)
-    with django_assert_num_queries(4):  # children, counts, key domains, key-domain counts
+    with django_assert_num_queries(5):  # children, threshold, counts, key domains, key-domain counts
         data = figures.overview(region)
     # every enterprise counted once: the total row is the roster of the region (live ones)
     live = Enterprise.objects.filter(township__path__startswith=region.path).exclude(status="deregistered")
     assert data["totals"]["total"] == live.count()
+
+
+def test_the_key_dust_count_follows_the_threshold(fig):
+    w = fig
+    # the district raises the threshold to 11: f1's 10 no longer count, e_hutang's 12 do -> 湖塘 1
+    Threshold.objects.create(name="inspections.dust_key_workers_min", label="重点涉粉企业单班作业人数下限",
+                             unit="people", value=11, region=w.wujin, effective_from=D(2022, 1, 1))
+    assert figures.roster_counts(w.wujin)[w.hutang.path]["dust_key"] == 1
+    data = figures.overview(w.wujin)
+    assert (data["dust_min"], data["totals"]["dust_key"]) == (11, 1)
+    assert figures.roster_counts(w.city)[w.wujin.path]["dust_key"] == 2  # the city's own threshold: still 10
 
 
 def test_scoped_queryset_counts_only_what_the_user_sees(fig):

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.db.models import Count, Q
+from django.utils import translation
 
 from enterprises.models import Enterprise
 from grid.models import Region, child_path_expr
@@ -53,6 +54,54 @@ def test_periods():
         Period.quarter(2022, 5)
     with pytest.raises(ValueError):
         Period(datetime.date(2022, 2, 1), datetime.date(2022, 1, 1))
+
+
+def test_half_years_and_year_to_date():
+    D = datetime.date
+    h1, h2 = Period.half(2022, 1), Period.half(2022, 2)
+    assert (h1.start, h1.end, h2.start, h2.end) == (D(2022, 1, 1), D(2022, 6, 30), D(2022, 7, 1), D(2022, 12, 31))
+    # seed 000 item 3: "100 % by end of August" is 1 January to 31 August
+    ytd = Period.year_to_date(D(2022, 8, 31))
+    assert (ytd.start, ytd.end, ytd.kind) == (D(2022, 1, 1), D(2022, 8, 31), "ytd")
+    assert Period.containing(D(2024, 2, 29), "ytd").end == D(2024, 2, 29)
+    assert Period.year_to_date(D(2024, 2, 29)).previous() == Period.year_to_date(D(2023, 2, 28))
+    assert Period.containing(D(2022, 7, 1), "half") == h2
+    assert Period.containing(D(2022, 6, 30), "half") == h1
+    assert h1.previous() == Period.half(2021, 2)
+    with pytest.raises(ValueError):
+        Period.half(2022, 3)
+    with translation.override("zh-hans"):
+        assert (h1.label, h2.label, ytd.label) == ("2022年上半年", "2022年下半年", "2022年1月1日至8月31日")
+        assert Period.quarter(2022, 3).label == "2022年第3季度"
+
+
+@pytest.mark.parametrize("period", [
+    Period.quarter(2026, 4), Period.half(2026, 1), Period.month(2024, 2), Period.year(2022),
+    Period.year_to_date(datetime.date(2022, 8, 31)), Period(datetime.date(2022, 1, 5), datetime.date(2022, 3, 15)),
+])
+def test_a_period_key_reads_back(period):
+    assert Period.parse(str(period)) == period
+    assert Period.parse(str(period).lower()) == period
+
+
+def test_bad_period_keys_and_kinds():
+    assert [Period.parse(k) for k in ("", None, "2026Q5", "2026H3", "2026-13", "2022YTD02-30", "Q3", "2026-3")] \
+        == [None] * 8
+    assert Period.parse("2026H1", "quarter") is None
+    assert Period.parse("2026Q1", "quarter") == Period.quarter(2026, 1)
+
+
+@pytest.mark.parametrize("day, quarters", [
+    # first and last day of a quarter, 29 February, 31 December, 1 January
+    (datetime.date(2026, 4, 1), ["2026Q2", "2026Q1", "2025Q4"]),
+    (datetime.date(2026, 6, 30), ["2026Q2", "2026Q1", "2025Q4"]),
+    (datetime.date(2024, 2, 29), ["2024Q1", "2023Q4", "2023Q3"]),
+    (datetime.date(2026, 12, 31), ["2026Q4", "2026Q3", "2026Q2"]),
+    (datetime.date(2027, 1, 1), ["2027Q1", "2026Q4", "2026Q3"]),
+])
+def test_recent_quarters_on_dates_that_break_calendar_code(day, quarters):
+    assert [str(q) for q in Period.recent(day, 3)] == quarters
+    assert [str(m) for m in Period.recent(day, 2, "month")][0] == f"{day.year}-{day.month:02d}"
 
 
 def test_register_get_all(figures):

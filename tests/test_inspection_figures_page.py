@@ -12,9 +12,8 @@ D = datetime.date(2022, 5, 10)
 
 
 def _cells(response, region_name):
-    row = next(r for r in response.context["rows"] if r["region"].name == region_name)
-    names = [f.name for f in response.context["figures"]]
-    return {name: (cell.value, cell.rank) for name, cell in zip(names, row["cells"])}
+    row = next(r for r in response.context["rows"] if r.region.name == region_name)
+    return {name: (cell.value, cell.rank) for name, cell in row.cells.items()}
 
 
 def _queries(client, url):
@@ -35,6 +34,9 @@ def test_bureau_sees_each_township_ranked(client, world):
     assert hutang["inspections.hazards_found"][0] == 1 and luoyang["inspections.hazards_found"][0] == 0
     assert len(response.context["rows"]) == 13  # Wujin's townships
     assert "检查统计" in response.content.decode()
+    # the district's total row: every township's counts added up (2 + 1 inspections)
+    total = response.content.decode().split('id="figures-total"')[1].split("</tr>")[0]
+    assert response.context["total"]["inspections.inspections_done"].value == 3 and ">3<" in total
     # more data, more townships with records: the same number of queries
     before = _queries(client, "/inspections/figures/?quarter=2022Q2")
     other = make_enterprise(township=world.wujin.children.get(name="礼嘉镇"))

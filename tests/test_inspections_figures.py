@@ -24,8 +24,18 @@ D = datetime.date
 Q1, Q2 = Period.quarter(2022, 1), Period.quarter(2022, 2)
 
 COUNT_FIGURES = ["inspections_done", "hazards_found", "major_hazards_found", "hazards_closed", "hazards_overdue",
-                 "not_cleared", "fines"]
-RATE_FIGURES = ["plan_completion", "closure_rate"]
+                 "open_major_enterprises", "fines"]
+RATE_FIGURES = ["plan_completion", "closure_rate", "coverage", "dust_coverage"]
+
+
+def pct(rates):
+    """The percentages of ``{child: Rate}``."""
+    return {child: rate.value for child, rate in rates.items()}
+
+
+def parts(rates):
+    """The numerators and denominators of ``{child: Rate}``."""
+    return {child: (rate.numerator, rate.denominator) for child, rate in rates.items()}
 
 
 def _close(hazard, by, on):
@@ -162,13 +172,14 @@ def test_plan_completion(fig):
     w = fig
     q1 = figures.plan_completion(w.wujin, Q1)
     # 湖塘: nothing due by 03-31 -> None (absent). 洛阳: e_luoyang due 03-31, inspected 04-20 (after Q1) -> 0 of 1
-    assert q1 == {w.luoyang.path: 0.0}
+    assert pct(q1) == {w.luoyang.path: 0.0} and parts(q1) == {w.luoyang.path: (0, 1)}
     q2 = figures.plan_completion(w.wujin, Q2)
     # 湖塘: e_hutang (due 04-30, I3 04-10), e_hutang2 (due 05-31, I5 05-15; the item stays 湖塘's after the
     #   transfer), d_hutang (due 06-30, not inspected since Q1, unlinked) -> 2 of 3 -> 66.67 %
     # 洛阳: e_luoyang (due 03-31, I7 04-20 by 06-30) -> 1 of 1 -> 100 %; d_luoyang due 09-30 is not due;
     #   the 2021 plan's item (due 2021-10-31, never done) is not in force in 2022.
-    assert q2 == {w.hutang.path: 66.67, w.luoyang.path: 100.0}
+    assert pct(q2) == {w.hutang.path: 66.67, w.luoyang.path: 100.0}
+    assert parts(q2) == {w.hutang.path: (2, 3), w.luoyang.path: (1, 1)}
 
 
 def test_dust_coverage(fig):
@@ -177,10 +188,10 @@ def test_dust_coverage(fig):
     # (deregistered), though both were inspected in Q2.
     q1 = figures.dust_coverage(w.wujin, Q1)
     # 湖塘: d_hutang 01-20, e_hutang 02-15 -> 2 of 2; 洛阳: d_luoyang not inspected -> 0 of 1
-    assert q1 == {w.hutang.path: 100.0, w.luoyang.path: 0.0}
+    assert parts(q1) == {w.hutang.path: (2, 2), w.luoyang.path: (0, 1)}
     q2 = figures.dust_coverage(w.wujin, Q2)
     # 湖塘: e_hutang (I3) of e_hutang, d_hutang -> 50 %; 洛阳: d_luoyang only patrolled -> 0 %
-    assert q2 == {w.hutang.path: 50.0, w.luoyang.path: 0.0}
+    assert pct(q2) == {w.hutang.path: 50.0, w.luoyang.path: 0.0}
 
 
 def test_dust_set_follows_the_threshold(fig):
@@ -189,21 +200,22 @@ def test_dust_set_follows_the_threshold(fig):
     assert Threshold.objects.get(name="inspections.dust_key_workers_min", region=None).value == 10
     Threshold.objects.create(name="inspections.dust_key_workers_min", label="重点涉粉企业单班作业人数下限",
                              unit="people", value=30, region=w.wujin, effective_from=D(2022, 4, 1))
-    assert figures.dust_coverage(w.wujin, Q1) == {w.hutang.path: 100.0, w.luoyang.path: 0.0}  # 10 on 31 Mar
+    assert pct(figures.dust_coverage(w.wujin, Q1)) == {w.hutang.path: 100.0, w.luoyang.path: 0.0}  # 10 on 31 Mar
     # 30 on 30 Jun: d_hutang alone (not inspected in Q2) -> 0 %; 洛阳 has none -> absent
-    assert figures.dust_coverage(w.wujin, Q2) == {w.hutang.path: 0.0}
+    assert pct(figures.dust_coverage(w.wujin, Q2)) == {w.hutang.path: 0.0}
 
 
 def test_coverage_of_any_filtered_set(fig, django_assert_num_queries):
     w = fig
     with django_assert_num_queries(1):  # the enterprises grouped by child region, with an EXISTS per row
-        counts = figures.coverage_counts(w.wujin, Q2, Enterprise.objects.filter(above_scale=True))
+        counts = figures.coverage_of(w.wujin, Q2, Enterprise.objects.filter(above_scale=True))
     # Above scale: e_hutang2 only, placed by its current township 洛阳 (the set is today's roster), inspected
-    assert counts == {w.luoyang.path: {"total": 1, "covered": 1}}
+    assert parts(counts) == {w.luoyang.path: (1, 1)}
     # all of 湖塘's enterprises (current township): e_hutang, d_hutang, d_small, d_gone; Q2 inspections (not
     # patrols) of e_hutang, d_small, d_gone -> 3 of 4 -> 75 %; 洛阳: e_luoyang, e_hutang2 inspected, d_luoyang
     # only patrolled -> 2 of 3 -> 66.67 %
-    assert figures.coverage(w.wujin, Q2, Enterprise.objects.all()) == {w.hutang.path: 75.0, w.luoyang.path: 66.67}
+    assert pct(figures.coverage_of(w.wujin, Q2, Enterprise.objects.all())) == {w.hutang.path: 75.0,
+                                                                               w.luoyang.path: 66.67}
 
 
 # -- hazards ----------------------------------------------------------------------------------------------------------
@@ -236,10 +248,11 @@ def test_hazards_closed(fig):
 def test_closure_rate(fig):
     w = fig
     # Q1: 湖塘 H1 found and closed -> 100 %; 洛阳 H2 found, open -> 0 %
-    assert figures.closure_rate(w.wujin, Q1) == {w.hutang.path: 100.0, w.luoyang.path: 0.0}
+    assert pct(figures.closure_rate(w.wujin, Q1)) == {w.hutang.path: 100.0, w.luoyang.path: 0.0}
     # Q2: 湖塘: 6 found, closed by 30 Jun H3, H6, H7 (H4 closed 07-05 counts as open) -> 3 of 6 -> 50 %
     #     洛阳: H8, H9 found, H8 closed by 30 Jun -> 1 of 2 -> 50 %
-    assert figures.closure_rate(w.wujin, Q2) == {w.hutang.path: 50.0, w.luoyang.path: 50.0}
+    assert parts(figures.closure_rate(w.wujin, Q2)) == {w.hutang.path: (3, 6), w.luoyang.path: (1, 2)}
+    assert pct(figures.closure_rate(w.wujin, Q2)) == {w.hutang.path: 50.0, w.luoyang.path: 50.0}
     # H1 (found Q1, closed in March) does not count again in Q2; none found in Q4 -> nothing
     assert figures.closure_rate(w.wujin, Period.quarter(2022, 4)) == {}
 
@@ -259,14 +272,14 @@ def test_hazards_overdue(fig):
     assert (q3[w.hutang.path], q3[w.luoyang.path]) == (2, 1)  # H5, H5b; H2 (H4, H9 closed in July)
 
 
-def test_not_cleared(fig):
+def test_open_major_enterprises(fig):
     w = fig
     # 30 Jun: e_hutang has H5 and H5b open (counted once); 洛阳: e_luoyang's H9 is closed only on 07-10
-    q2 = figures.not_cleared(w.wujin, Q2)
+    q2 = figures.open_major_enterprises(w.wujin, Q2)
     assert (q2[w.hutang.path], q2[w.luoyang.path]) == (1, 1)
     _zeros_elsewhere(w, q2)
-    assert figures.not_cleared(w.wujin, Q1)[w.hutang.path] == 0  # no major hazard yet
-    q3 = figures.not_cleared(w.wujin, Period.quarter(2022, 3))
+    assert figures.open_major_enterprises(w.wujin, Q1)[w.hutang.path] == 0  # no major hazard yet
+    q3 = figures.open_major_enterprises(w.wujin, Period.quarter(2022, 3))
     assert (q3[w.hutang.path], q3[w.luoyang.path]) == (1, 0)  # H9 closed 07-10
 
 
@@ -304,11 +317,14 @@ QUERIES = {  # the one grouped statement each (counts: UNION ALL the children at
     "inspections.inspections_done": 1, "inspections.plan_completion": 1, "inspections.dust_coverage": 2,
     "inspections.hazards_found": 1, "inspections.major_hazards_found": 1, "inspections.hazards_closed": 1,
     "inspections.closure_rate": 1, "inspections.hazards_overdue": 1, "inspections.fines": 1,
-    "inspections.not_cleared": 1,
+    "inspections.open_major_enterprises": 1,
+    "inspections.coverage": 1,  # without a parameter: every enterprise on the roster
     "inspections.verification_checks_province": 1, "inspections.verification_checks_city": 1,
     "inspections.verification_checks_district": 1, "inspections.verification_checks_township": 1,
     "inspections.verification_enterprises": 1,
 }
+# figures that take a parameter: ``test_inspections_figures_params``
+PARAMETRISED = {"inspections.campaign_not_cleared"}
 
 
 def test_registered_with_chinese_labels():
@@ -325,14 +341,16 @@ def test_registered_with_chinese_labels():
         "inspections.closure_rate": ("隐患整改闭环率", "%", True),
         "inspections.hazards_overdue": ("逾期未整改隐患数", "项", False),
         "inspections.fines": ("罚款金额", "元", True),
-        "inspections.not_cleared": ("未清零企业数", "家", False),
+        "inspections.open_major_enterprises": ("存在未销号重大事故隐患的企业数", "家", False),
+        "inspections.coverage": ("执法检查覆盖率", "%", True),
+        "inspections.campaign_not_cleared": ("未清零企业数", "家", False),
         "inspections.verification_checks_province": ("省级核查检查次数", "次", True),
         "inspections.verification_checks_city": ("市级核查检查次数", "次", True),
         "inspections.verification_checks_district": ("区级核查检查次数", "次", True),
         "inspections.verification_checks_township": ("镇级核查检查次数", "次", True),
         "inspections.verification_enterprises": ("核查企业数", "家", True),
     }
-    assert set(labels) == set(QUERIES)
+    assert set(labels) == set(QUERIES) | PARAMETRISED
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
@@ -369,11 +387,14 @@ def test_the_city_by_district(fig, name, django_assert_num_queries):
     assert len(rows) == 7  # 常州市's seven districts
     district = {  # everything happened in 武进区: the two townships together
         "inspections.inspections_done": 6, "inspections.hazards_found": 8, "inspections.major_hazards_found": 3,
-        "inspections.hazards_closed": 4, "inspections.hazards_overdue": 5, "inspections.not_cleared": 2,
+        "inspections.hazards_closed": 4, "inspections.hazards_overdue": 5, "inspections.open_major_enterprises": 2,
         "inspections.fines": Decimal("6200.50"),
         "inspections.plan_completion": 75.0,  # 3 of 4 due
         "inspections.closure_rate": 50.0,  # 4 of 8 found
         "inspections.dust_coverage": 33.33,  # e_hutang of e_hutang, d_hutang, d_luoyang
+        # on the roster: 湖塘 e_hutang, d_hutang, d_small (d_gone deregistered), Q2-inspected e_hutang, d_small -> 2 of 3;
+        # 洛阳 e_luoyang, e_hutang2 of those and d_luoyang -> 2 of 3; together 4 of 6
+        "inspections.coverage": 66.67,
         # no verification check in this world (tests/test_verification_checks.py counts them)
         "inspections.verification_checks_province": 0, "inspections.verification_checks_city": 0,
         "inspections.verification_checks_district": 0, "inspections.verification_checks_township": 0,
@@ -392,7 +413,7 @@ def test_a_township_by_village(fig, django_assert_num_queries):
     # 洛阳): under None, which no village has
     assert found == {w.village.path: 5, None: 1}
     assert figures.inspections_done(w.hutang, Q2) == {w.village.path: 1, None: 3}  # I3; d_gone, d_small, I5
-    assert figures.closure_rate(w.hutang, Q2) == {w.village.path: 40.0, None: 100.0}  # H3, H6 of 5; H7
-    assert figures.dust_coverage(w.hutang, Q2) == {w.village.path: 100.0, None: 0.0}  # e_hutang; d_hutang
+    assert pct(figures.closure_rate(w.hutang, Q2)) == {w.village.path: 40.0, None: 100.0}  # H3, H6 of 5; H7
+    assert pct(figures.dust_coverage(w.hutang, Q2)) == {w.village.path: 100.0, None: 0.0}  # e_hutang; d_hutang
     rows = registry.compute("inspections.hazards_found", w.hutang, Q2)
     assert [(r.region, r.value) for r in rows] == [(w.village, 5)]

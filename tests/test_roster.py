@@ -12,7 +12,8 @@ from enterprises import services
 from enterprises.models import (
     ChemicalStorageSite, Enterprise, EnterpriseChange, Industry, KeyDomain, Status, enterprises_on,
 )
-from enterprises.reports import Quarter, change_report
+from enterprises.reports import change_report
+from portal.figures.periods import Period
 
 from .factories import credit_code, make_enterprise
 
@@ -290,24 +291,24 @@ def test_change_report_counts(quarter_world, django_assert_num_queries):
     w = quarter_world
     with django_assert_num_queries(3):
         # 1: enterprises on 2026-06-30, 2: enterprises on 2026-09-30, 3: the quarter's changes with their joins
-        report = change_report(user=w.inspector, township=w.hutang, quarter=Quarter(2026, 3))
+        report = change_report(user=w.inspector, township=w.hutang, quarter=Period.quarter(2026, 3))
     # at the start (06-30): e_hutang, e_hutang2, P, Q, S (suspended, still on the roster) = 5
     assert report["at_start"] == 5
     # at the end (09-30): 5 + 2 registered + 1 in - 1 out - 1 deregistered = 6 (e_hutang, P, S, N1, N2, T)
     assert report["at_end"] == 6
     assert [(key, n) for key, _label, n in report["counts"]] == [
         ("registered", 2), ("transferred_in", 1), ("transferred_out", 1), ("suspended", 1), ("resumed", 1),
-        ("deregistered", 1), ("targeting", 0)]
+        ("deregistered", 1), ("targeting", 0), ("key_domains", 0)]
     assert [(r["change"].enterprise.name, r["category"]) for r in report["rows"]] == [
         ("常州湖塘纺织有限公司", "transferred_out"), ("N1", "registered"), ("P", "suspended"),
         ("T", "transferred_in"), ("S", "resumed"), ("Q", "deregistered"), ("N2", "registered")]
 
     # 洛阳's side of the same quarter: start e_luoyang + T = 2; in e_hutang2, out T; e_luoyang suspended
-    luoyang = change_report(user=w.bureau, township=w.luoyang, quarter=Quarter(2026, 3))
+    luoyang = change_report(user=w.bureau, township=w.luoyang, quarter=Period.quarter(2026, 3))
     assert (luoyang["at_start"], luoyang["at_end"]) == (2, 2)
     assert {key: n for key, _label, n in luoyang["counts"]} == {
         "registered": 0, "transferred_in": 1, "transferred_out": 1, "suspended": 1, "resumed": 0,
-        "deregistered": 0, "targeting": 0}
+        "deregistered": 0, "targeting": 0, "key_domains": 0}
 
 
 def _adds_up(report):
@@ -319,8 +320,8 @@ def _adds_up(report):
 
 def test_change_report_adds_up(quarter_world):
     w = quarter_world
-    assert _adds_up(change_report(user=w.bureau, township=w.hutang, quarter=Quarter(2026, 3)))
-    assert _adds_up(change_report(user=w.bureau, township=w.luoyang, quarter=Quarter(2026, 3)))
+    assert _adds_up(change_report(user=w.bureau, township=w.hutang, quarter=Period.quarter(2026, 3)))
+    assert _adds_up(change_report(user=w.bureau, township=w.luoyang, quarter=Period.quarter(2026, 3)))
 
 
 def test_transfer_with_a_new_status_is_two_changes(client, world):
@@ -337,11 +338,11 @@ def test_transfer_with_a_new_status_is_two_changes(client, world):
         ("transfer", "湖塘镇", "洛阳镇", "producing", "producing"),
         ("status", "洛阳镇", "洛阳镇", "producing", "deregistered"),
     ]
-    luoyang = change_report(user=world.bureau, township=world.luoyang, quarter=Quarter(2026, 3))
+    luoyang = change_report(user=world.bureau, township=world.luoyang, quarter=Period.quarter(2026, 3))
     # start: e_luoyang = 1; in: e_hutang2; deregistered: e_hutang2; end: e_luoyang = 1
     assert (luoyang["at_start"], luoyang["at_end"]) == (1, 1)
     assert {k: n for k, _l, n in luoyang["counts"] if n} == {"transferred_in": 1, "deregistered": 1}
-    hutang = change_report(user=world.bureau, township=world.hutang, quarter=Quarter(2026, 3))
+    hutang = change_report(user=world.bureau, township=world.hutang, quarter=Period.quarter(2026, 3))
     # start: e_hutang, e_hutang2 = 2; out: e_hutang2; end: e_hutang = 1
     assert (hutang["at_start"], hutang["at_end"]) == (2, 1)
     assert {k: n for k, _l, n in hutang["counts"] if n} == {"transferred_out": 1}
@@ -367,16 +368,17 @@ def test_change_report_page(client, quarter_world):
     assert client.get(f"/enterprises/changes/?township={w.luoyang.pk}&quarter=2026Q3").status_code == 404
     assert client.get("/enterprises/changes/?township=abc").status_code == 404
     fallback = client.get(f"/enterprises/changes/?township={w.hutang.pk}&quarter=2026Q9")
-    assert fallback.context["quarter"] == Quarter.containing(timezone.localdate())
+    assert fallback.context["quarter"] == Period.containing(timezone.localdate())
 
 
 def test_quarter_bounds():
-    assert (Quarter(2026, 3).start, Quarter(2026, 3).end) == (D(2026, 7, 1), D(2026, 9, 30))
-    assert (Quarter(2026, 4).start, Quarter(2026, 4).end) == (D(2026, 10, 1), D(2026, 12, 31))
-    assert Quarter(2026, 1).end == D(2026, 3, 31)
-    assert Quarter.parse("2026q3") == Quarter(2026, 3)
-    assert Quarter.parse("2026Q5") is None
-    assert Quarter(2026, 1).previous() == Quarter(2025, 4)
+    assert (Period.quarter(2026, 3).start, Period.quarter(2026, 3).end) == (D(2026, 7, 1), D(2026, 9, 30))
+    assert (Period.quarter(2026, 4).start, Period.quarter(2026, 4).end) == (D(2026, 10, 1), D(2026, 12, 31))
+    assert Period.quarter(2026, 1).end == D(2026, 3, 31)
+    assert Period.parse("2026q3") == Period.quarter(2026, 3)
+    assert Period.parse("2026Q5") is None
+    assert Period.parse("2026H1", "quarter") is None  # the report reads quarters only
+    assert Period.quarter(2026, 1).previous() == Period.quarter(2025, 4)
 
 
 # -- bad input on the create page ------------------------------------------------------------------------

@@ -14,14 +14,15 @@ from rest_framework.test import APIClient
 
 from enterprises import exports, services
 from enterprises.models import Enterprise, EnterpriseChange, enterprises_on
-from enterprises.reports import Quarter, change_report
+from enterprises.reports import change_report
+from portal.figures.periods import Period
 
 from .test_roster import enterprise_form_data
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 TODAY = D(2026, 5, 15)
-Q2 = Quarter(2026, 2)
+Q2 = Period.quarter(2026, 2)
 
 
 @pytest.fixture(autouse=True)

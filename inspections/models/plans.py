@@ -104,7 +104,7 @@ class PlanItem(models.Model):
 
 class Campaign(models.Model):
     """A campaign names its target enterprises and its period. "Not cleared" (未清零): a target
-    with a major hazard found by the campaign's end and not verified closed by then."""
+    with a major hazard found during the campaign and not verified closed by its end."""
 
     class Kind(models.TextChoices):
         SPECIAL = "special", _("Special rectification")
@@ -142,3 +142,12 @@ class Campaign(models.Model):
     def clean(self):
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The campaign cannot end before it starts.")})
+
+    def not_cleared_hazards(self):
+        """The major hazards that leave a target not cleared (未清零): found during the campaign
+        (start to end) and not verified closed by its end (closed later counts as open then)."""
+        from .hazards import Hazard, HazardSeverity
+        return Hazard.objects.filter(
+            enterprise__in=self.targets.all(), severity=HazardSeverity.MAJOR,
+            found_on__gte=self.start, found_on__lte=self.end,
+        ).filter(models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=self.end))

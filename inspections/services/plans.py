@@ -18,7 +18,7 @@ from portal.accounts import scope
 from portal.accounts.models import Role
 from portal.sampling.services import sample_draw
 
-from ..models import (Campaign, Hazard, HazardSeverity, HazardStatus, Inspection, InspectionPlan, PlanItem)
+from ..models import Campaign, HazardStatus, Inspection, InspectionPlan, PlanItem
 
 
 @transaction.atomic
@@ -251,17 +251,10 @@ def campaign_targets_add(*, campaign, by, enterprises):
     return len(enterprises)
 
 
-def _not_cleared_hazards(campaign):
-    """Major hazards of the campaign's targets found by its end and not verified closed by then."""
-    return Hazard.objects.filter(
-        enterprise__in=campaign.targets.all(), severity=HazardSeverity.MAJOR, found_on__lte=campaign.end,
-    ).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=campaign.end))
-
-
 def campaign_not_cleared(campaign):
     """Target enterprises not cleared (未清零) at the campaign's end, each annotated with
     ``open_at_end`` and ``still_open`` (its major hazards open now): tracked until all are closed."""
-    hazards = _not_cleared_hazards(campaign)
+    hazards = campaign.not_cleared_hazards()
     return (Enterprise.objects.filter(pk__in=hazards.values("enterprise_id"))
             .select_related("township")
             .annotate(open_at_end=Count("hazards", filter=Q(hazards__in=hazards.values("pk")), distinct=True),

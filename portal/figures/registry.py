@@ -3,58 +3,41 @@ overview, the notice, the township assessment) compute and rank them without imp
 
 A figure is ``fn(region, period) -> {child_region_path: value}`` over the children of ``region``,
 computed in a fixed small number of queries (one grouped query, STYLE "Figures"); a child missing
-from the dict has the value None (no data, unranked).
+from the dict has the value None (no data, unranked). Rows under no child (below a township: the
+enterprises in no village) come under the key None: they count in the region's total, not in a row.
+
+A value is a number (a count, an amount) or a ``Rate``, which carries its numerator and denominator
+so that a district's rate is rolled up from its townships' (the sum of the parts over the sum of the
+wholes, never the mean of the percentages) and a snapshot can store all three.
+
+A figure may take a parameter, written after a colon: ``inspections.coverage:dust_30`` is the
+enforcement coverage of the roster set ``dust_30``. Its registration says how to check a parameter
+and name it (``param``); ``fn`` then receives it as ``param=``.
 """
-import calendar
-import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from django.utils.translation import gettext as _
+from .periods import Period  # noqa: F401  (the registry's period type, re-exported)
+
+COUNT, RATE = "count", "rate"
 
 
 @dataclass(frozen=True)
-class Period:
-    """A reporting period: ``start`` to ``end``, both inclusive."""
+class Rate:
+    """``numerator`` of ``denominator``; ``value`` in %, 2 decimals, None when there is nothing to divide by."""
 
-    start: datetime.date
-    end: datetime.date
-    kind: str = "custom"
-
-    def __post_init__(self):
-        if self.end < self.start:
-            raise ValueError("A period ends on or after its start")
-
-    @classmethod
-    def quarter(cls, year, quarter):
-        if quarter not in (1, 2, 3, 4):
-            raise ValueError("A quarter is 1 to 4")
-        first = 3 * quarter - 2
-        last = first + 2
-        return cls(datetime.date(year, first, 1),
-                   datetime.date(year, last, calendar.monthrange(year, last)[1]), "quarter")
-
-    @classmethod
-    def month(cls, year, month):
-        return cls(datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1]),
-                   "month")
-
-    @classmethod
-    def year(cls, year):
-        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), "year")
+    numerator: object
+    denominator: object
 
     @property
-    def label(self):
-        if self.kind == "quarter":
-            return _("%(year)d Q%(quarter)d") % {"year": self.start.year, "quarter": (self.start.month + 2) // 3}
-        if self.kind == "month":
-            return _("%(year)d-%(month)02d") % {"year": self.start.year, "month": self.start.month}
-        if self.kind == "year":
-            return _("%(year)d") % {"year": self.start.year}
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+    def value(self):
+        return round(100 * self.numerator / self.denominator, 2) if self.denominator else None
 
-    def __contains__(self, day):
-        return self.start <= day <= self.end
+    def __add__(self, other):
+        return Rate(self.numerator + other.numerator, self.denominator + other.denominator)
+
+    def __str__(self):
+        return "—" if self.value is None else f"{self.value}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +47,32 @@ class Figure:
     unit: str
     higher_is_better: bool
     fn: Callable
+    kind: str = COUNT
+    param: object = None  # the bound parameter (``dust_30``), None for a figure without one
+    resolve: Callable | None = field(default=None, repr=False)  # param -> its label; LookupError if unknown
+
+    @property
+    def namespace(self):
+        return self.name.split(".", 1)[0]
+
+    def __call__(self, region, period):
+        if self.param is not None:
+            return self.fn(region, period, param=self.param)
+        return self.fn(region, period)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure's value for one region: ``value`` (the number shown and ranked), and for a rate
+    its ``numerator`` and ``denominator`` (what a snapshot stores and a total adds up)."""
+
+    value: object
+    numerator: object = None
+    denominator: object = None
+    rank: int | None = None
+
+    def __str__(self):
+        return "—" if self.value is None else str(self.value)
 
 
 @dataclass
@@ -71,19 +80,51 @@ class Row:
     region: object
     value: object
     rank: int | None
+    numerator: object = None
+    denominator: object = None
+
+
+@dataclass
+class TableRow:
+    region: object
+    cells: dict  # figure name -> Cell, in the table's figure order
+
+    def __getitem__(self, name):
+        return self.cells[name]
+
+    @property
+    def ordered(self):
+        return list(self.cells.values())
+
+
+@dataclass
+class Table:
+    """Every named figure for every child region of ``region``: ``rows`` in the bureau's order,
+    ``total`` the region's own value rolled up from all its parts (None-keyed ones included)."""
+
+    region: object
+    period: object
+    figures: list
+    rows: list
+    total: TableRow
 
 
 _figures = {}
 
 
-def register(name, label=None, unit="", higher_is_better=True, fn=None):
+def register(name, label=None, unit="", higher_is_better=True, fn=None, *, kind=COUNT, param=None):
     """Register ``fn`` as figure ``name`` (``app.noun``); usable as a decorator when ``fn`` is omitted.
+    ``kind`` is ``"count"`` (values add up) or ``"rate"`` (values are ``Rate``). ``param``, for a
+    figure that takes a parameter, is ``fn(param) -> label`` raising LookupError for an unknown one.
     Registering a name twice replaces it (module reloads in development)."""
-    if "." not in name:
+    if "." not in name or ":" in name:
         raise ValueError(f"A figure name is namespaced by its app, e.g. risk.overdue_rate (got {name!r})")
+    if kind not in (COUNT, RATE):
+        raise ValueError(f"A figure is a count or a rate (got {kind!r})")
 
     def add(func):
-        _figures[name] = Figure(name, label if label is not None else name, unit, higher_is_better, func)
+        _figures[name] = Figure(name, label if label is not None else name, unit, higher_is_better, func, kind,
+                                resolve=param)
         return func
 
     return add(fn) if fn is not None else add
@@ -94,14 +135,24 @@ def unregister(name):
 
 
 def get(name):
+    """The figure ``name``, or with a parameter (``inspections.coverage:dust_30``) the figure bound
+    to it, labelled with the parameter's name. LookupError for an unknown figure or parameter."""
+    base, _sep, param = name.partition(":")
     try:
-        return _figures[name]
+        figure = _figures[base]
     except KeyError:
-        raise LookupError(f"No figure {name!r} is registered") from None
+        raise LookupError(f"No figure {base!r} is registered") from None
+    if not param:
+        return figure
+    if figure.resolve is None:
+        raise LookupError(f"The figure {base!r} takes no parameter")
+    return replace(figure, name=name, param=param, label=f"{figure.label}（{figure.resolve(param)}）")
 
 
-def all():  # noqa: A001 - the registry's public name
-    return sorted(_figures.values(), key=lambda f: f.name)
+def all(namespace=None):  # noqa: A001 - the registry's public name
+    """The registered figures by name; only those of ``namespace`` (an app label) when given."""
+    return sorted((f for f in _figures.values() if namespace is None or f.namespace == namespace),
+                  key=lambda f: f.name)
 
 
 def rank(values, higher_is_better=True):
@@ -114,12 +165,56 @@ def rank(values, higher_is_better=True):
     return [None if v is None else first[v] for v in values]
 
 
-def compute(name, region, period):
+def cell(value, rank=None):
+    """A figure's raw value (a number, a Rate or None) as a Cell."""
+    if isinstance(value, Rate):
+        return Cell(value.value, value.numerator, value.denominator, rank)
+    return Cell(value, rank=rank)
+
+
+def rollup(values):
+    """The value of a region from its parts' values: counts add up, rates add numerators and
+    denominators. None when no part has a value."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    total = present[0]
+    for v in present[1:]:
+        total = total + v
+    return total
+
+
+def _cells(figure, children, values):
+    raw = [values.get(child.path) for child in children]
+    shown = [v.value if isinstance(v, Rate) else v for v in raw]
+    ranks = rank(shown, figure.higher_is_better)
+    return [cell(v, r) for v, r in zip(raw, ranks)]
+
+
+def children_of(region):
+    """The child regions of ``region`` in the bureau's order (order, code). One query."""
+    return list(region.children.order_by("order", "code"))
+
+
+def compute(name, region, period, children=None):
     """Rows ``(region, value, rank)`` for each child of ``region`` in the bureau's order (order, code).
-    One query for the children plus the figure's own."""
+    One query for the children (none when given) plus the figure's own."""
     figure = get(name)
-    children = list(region.children.order_by("order", "code"))
-    values = figure.fn(region, period)
-    vals = [values.get(child.path) for child in children]
-    ranks = rank(vals, figure.higher_is_better)
-    return [Row(child, v, r) for child, v, r in zip(children, vals, ranks)]
+    children = children_of(region) if children is None else children
+    cells = _cells(figure, children, figure(region, period))
+    return [Row(child, c.value, c.rank, c.numerator, c.denominator) for child, c in zip(children, cells)]
+
+
+def table(names, region, period):
+    """Every figure of ``names`` for every child region of ``region``, ranked, with the region's total.
+    One query for the children, plus each figure's own (and a parameter's look-up)."""
+    figures = [get(name) for name in names]
+    children = children_of(region)
+    rows = [TableRow(child, {}) for child in children]
+    total = TableRow(region, {})
+    for figure in figures:
+        values = figure(region, period)
+        for row, c in zip(rows, _cells(figure, children, values)):
+            row.cells[figure.name] = c
+        total.cells[figure.name] = cell(rollup(values.values()))
+    return Table(region, period, figures, rows, total)
