@@ -20,11 +20,7 @@ class EnterprisesConfig(AppConfig):
         auditlog.register(ChemicalStorageSite)
         auditlog.register(EnterpriseMembership)
 
-        field_roles = ("bureau_staff", "township_inspector", "grid_member", "superuser")
-        register_nav(_("Enterprise roster"), "enterprises:list", field_roles + ("enterprise",), order=10)
-        register_nav(_("Overview"), "enterprises:overview", ("bureau_staff", "township_inspector", "superuser"), order=20,
-                     group="roster")
-        register_nav(_("Roster changes"), "enterprises:changes", ("bureau_staff", "township_inspector", "superuser"), order=30,
-                     group="roster")
-        register_nav(_("Import"), "enterprises:import", ("bureau_staff", "township_inspector", "superuser"), order=40,
-                     group="roster")
+        register_nav(_("Enterprise roster"), "enterprises:list", "view_roster", order=10)
+        register_nav(_("Overview"), "enterprises:overview", "roster_reports", order=20, group="roster")
+        register_nav(_("Roster changes"), "enterprises:changes", "roster_reports", order=30, group="roster")
+        register_nav(_("Import"), "enterprises:import", "import_roster", order=40, group="roster")

@@ -64,7 +64,7 @@ def query_without(request, *keys):
 class NavItem:
     label: str
     url_name: str
-    roles: tuple  # roles that see it; "superuser" for superusers
+    capability: str  # who sees it: the users who hold this capability (portal.accounts.capabilities)
     order: int = 100
     group: str = ""  # a key of NAV_GROUPS: entries of one group share a drop-down menu
 
@@ -80,17 +80,21 @@ NAV_GROUPS = {
 _nav = []
 
 
-def register_nav(label, url_name, roles, order=100, group=""):
+def register_nav(label, url_name, capability, order=100, group=""):
+    """A menu entry for the users who hold ``capability``: the menu asks the same table as the page."""
     if group and group not in NAV_GROUPS:
         raise ValueError(f"Unknown menu group {group!r}")
-    _nav.append(NavItem(label, url_name, tuple(roles), order, group))
+    if not isinstance(capability, str):
+        raise TypeError("A menu entry names one capability, not roles")
+    _nav.append(NavItem(label, url_name, capability, order, group))
 
 
 def nav_items_for(user):
     if not user.is_authenticated:
         return []
-    return sorted((i for i in _nav if user.role in i.roles or (user.is_superuser and "superuser" in i.roles)),
-                  key=lambda i: i.order)
+    from portal.accounts import scope  # portal.accounts sits right of portal.ui
+    held = scope.capabilities(user)
+    return sorted((i for i in _nav if i.capability in held), key=lambda i: i.order)
 
 
 # -- to-do list on each role's home page ----------------------------------------------------------

@@ -15,7 +15,7 @@ from portal.submissions.api import api_submit_once
 from .. import services
 from ..filters import InspectionFilter
 from ..models import ChecklistTemplate, Hazard, Inspection, InspectionAnswer, InspectionKind
-from .common import PARSERS, JSONListField, PhotosMixin, criterion_field, enum_field, may_inspect
+from .common import PARSERS, JSONListField, PhotosMixin, criterion_field, enum_field, required_id
 
 SUBMIT_KIND = "inspections.submit"
 
@@ -146,8 +146,9 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                     "no key is a 400. " + MULTIPART_HELP)
     def create(self, request, *args, **kwargs):
         user = request.user
-        if not may_inspect(user):
-            raise PermissionDenied
+        # scope (404), then who may inspect (403), before the input is read (400): like the page
+        scope.get_for(user, Enterprise.objects.all(), "inspect", pk=required_id(request.data, "enterprise"),
+                      message=_("Only inspectors may submit inspections."))
 
         def handler():
             serializer = InspectionSubmitSerializer(data=request.data)

@@ -2,17 +2,19 @@
 (with the enterprises not cleared at a campaign's end)."""
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from enterprises.models import Enterprise
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 
 from .. import services
 from ..filters import PenaltyFilter
 from ..models import Campaign, Inspection, Penalty
-from .common import call_service, enum_field, may_inspect, required_id
+from .common import call_service, enum_field, required_id
 
 
 # -- penalties ---------------------------------------------------------------------------------------------------------
@@ -50,10 +52,10 @@ class PenaltyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return scope.visible(self.request.user, Penalty.objects.select_related("enterprise", "township"))
 
     def create(self, request, *args, **kwargs):
-        if not may_inspect(request.user):
-            raise PermissionDenied
-        inspection = scope.get_for_change(request.user, Inspection.objects.all(),
-                                          pk=required_id(request.data, "inspection"))
+        # scope (404), then who may decide (403), before the input is read (400)
+        inspection = scope.get_for(request.user, Inspection.objects.all(), caps.PENALISE,
+                                   pk=required_id(request.data, "inspection"),
+                                   message=_("Only inspectors decide administrative penalties."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -65,7 +67,7 @@ class PenaltyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="status", filter_backends=[])
     def set_status(self, request, pk=None):
         """Executed or revoked (a revoked penalty changes no more)."""
-        penalty = scope.get_for_change(request.user, Penalty.objects.all(), pk=pk)
+        penalty = scope.get_for(request.user, Penalty.objects.all(), caps.PENALISE, pk=pk)
         serializer = PenaltyStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         penalty = call_service(services.penalty_set_status, penalty=penalty, by=request.user,

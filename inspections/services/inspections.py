@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.accounts import capabilities as caps
+from portal.accounts import scope
 from portal.attachments.services import attachment_create
 
 from ..models import (ChecklistItem, ChecklistTemplate, HazardSource, Inspection, InspectionAnswer,
@@ -64,6 +66,7 @@ def inspection_submit(*, enterprise, by, kind, inspected_on, checklist, answers=
     ``findings``: ``[{"item_code", "description", "location", "deadline", "major_criterion",
     "on_the_spot", "photos"}]``; every non-compliant item needs at least one finding with its code.
     ``officers``: ``[(name, certificate number), (name, certificate number)]`` for officers' kinds."""
+    scope.require(by, caps.INSPECT, enterprise, _("Only inspectors may submit inspections."))
     errors = {}
     today = timezone.localdate()
     if kind not in InspectionKind.values:
@@ -147,6 +150,7 @@ CORRECTABLE = ("inspected_on", "summary", "officer_1_name", "officer_1_certifica
 @transaction.atomic
 def inspection_correct(*, inspection, by, reason, **fields):
     """Change a submitted inspection; each changed field is recorded with its before and after value."""
+    scope.require(by, caps.INSPECT, inspection, _("Only inspectors may correct inspections."))
     unknown = set(fields) - set(CORRECTABLE)
     if unknown:
         raise ValidationError(_("These fields cannot be corrected: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
