@@ -1,5 +1,5 @@
 """/api/v1/penalties/ (administrative penalties following an inspection) and /api/v1/campaigns/
-(with the enterprises not cleared at a campaign's end)."""
+(created by a district or township, with the enterprises not cleared at a campaign's end)."""
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from django.utils.translation import gettext as _
@@ -88,6 +88,18 @@ class CampaignSerializer(serializers.ModelSerializer):
                   "targets", "created_at"]
 
 
+class CampaignCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    kind = enum_field(Campaign.Kind, "CampaignKindEnum")
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    region = serializers.IntegerField(
+        required=False, allow_null=True,
+        help_text="Only for the superuser: the campaign's district or township. Everyone else runs campaigns "
+                  "of their own region.")
+
+
 class NotClearedSerializer(serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     open_at_end = serializers.IntegerField(read_only=True, help_text="Major hazards open at the campaign's end.")
@@ -98,7 +110,7 @@ class NotClearedSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "township", "township_name", "open_at_end", "still_open"]
 
 
-class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Campaigns of the user's region; not-cleared lists the targets with major hazards open at its end."""
 
     serializer_class = CampaignSerializer
@@ -108,6 +120,26 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return scope.visible(self.request.user, Campaign.objects.select_related("region").prefetch_related("targets"))
+
+    def get_serializer_class(self):
+        return CampaignCreateSerializer if self.action == "create" else CampaignSerializer
+
+    @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer},
+                   description="A campaign of the user's own district or township (the page's \"new campaign\"); "
+                               "its targets are added on the campaign page.")
+    def create(self, request, *args, **kwargs):
+        user = request.user
+        if not scope.can(user, caps.MANAGE_CAMPAIGNS):  # before the input: a 403, not field errors
+            raise PermissionDenied(_("Your account may not take this step."))
+        serializer = CampaignCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        requested = data.pop("region", None)
+        region = scope.bound_region(user)
+        if user.is_superuser and requested is not None:
+            region = scope.regions(user).filter(pk=requested).first()
+        campaign = call_service(services.campaign_create, region=region, by=user, **data)
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=NotClearedSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], url_path="not-cleared", filter_backends=[])

@@ -225,6 +225,7 @@ class HazardExtension(models.Model):
     class Scope:
         region = "hazard__enterprise__township"
         enterprise = "hazard__enterprise"
+        cell = "hazard__enterprise__grid_cell"  # whoever reads the hazard reads its extension requests
         change = ("rectify", "decide_extension")
         owners = {"rectify": ("enterprise", "hazard__enterprise_id"),
                   "decide_extension": ("region", "hazard__verifying_unit")}

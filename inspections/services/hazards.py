@@ -103,8 +103,8 @@ def hazard_report(*, enterprise, by, description, found_on, deadline, major_crit
     supervised). ``on_the_spot``: fixed during the visit — closed at once, with a photo."""
     if inspection is None:
         scope.require(by, caps.REPORT_HAZARD, enterprise)
-    else:  # a finding of an inspection: inspection_submit checked ``inspect`` on the enterprise
-        scope.require(by, caps.INSPECT)
+    else:  # a finding of an inspection or patrol: inspection_submit checked the enterprise
+        scope.require(by, caps.PATROL if source == HazardSource.PATROL else caps.INSPECT)
     errors = {}
     today = timezone.localdate()
     if not (description or "").strip():

@@ -66,7 +66,10 @@ def inspection_submit(*, enterprise, by, kind, inspected_on, checklist, answers=
     ``findings``: ``[{"item_code", "description", "location", "deadline", "major_criterion",
     "on_the_spot", "photos"}]``; every non-compliant item needs at least one finding with its code.
     ``officers``: ``[(name, certificate number), (name, certificate number)]`` for officers' kinds."""
-    scope.require(by, caps.INSPECT, enterprise, _("Only inspectors may submit inspections."))
+    if kind == InspectionKind.PATROL:  # a grid member's round, or an inspector's
+        scope.require(by, caps.PATROL, enterprise, _("Only grid members and inspectors submit patrols."))
+    else:
+        scope.require(by, caps.INSPECT, enterprise, _("Only inspectors may submit inspections."))
     errors = {}
     today = timezone.localdate()
     if kind not in InspectionKind.values:

@@ -25,6 +25,8 @@ SUPERVISE = "supervise"                    # the supervisors' pages: major hazar
                                            # statistics, territory, the supervisors' to-dos
 INSPECT = "inspect"                        # submit and correct inspections, report hazards as an
                                            # inspector, order production suspended
+PATROL = "patrol"                          # submit a patrol (an inspection of kind patrol) of an
+                                           # enterprise one sees: the grid member's round
 PENALISE = "penalise"                      # administrative penalties
 REPORT_HAZARD = "report_hazard"            # enter a hazard outside an inspection (self-check or report)
 RECTIFY = "rectify"                        # the enterprise's steps: plan (five in place), evidence,
@@ -40,7 +42,7 @@ READ_AUDIT = "read_audit"                  # the audit trail and the access log
 
 CAPABILITIES = (
     VIEW_ROSTER, MANAGE_ROSTER, EDIT_OWN_ENTERPRISE, IMPORT_ROSTER, ROSTER_REPORTS, VIEW_ENTERPRISE_ACCOUNTS,
-    VIEW_INSPECTIONS, VIEW_HAZARDS, SUPERVISE, INSPECT, PENALISE, REPORT_HAZARD, RECTIFY, VERIFY_HAZARD,
+    VIEW_INSPECTIONS, VIEW_HAZARDS, SUPERVISE, INSPECT, PATROL, PENALISE, REPORT_HAZARD, RECTIFY, VERIFY_HAZARD,
     DECIDE_EXTENSION, PLAN, MANAGE_CAMPAIGNS, MANAGE_REGIONS, MANAGE_THRESHOLDS, MANAGE_ACCOUNTS, READ_AUDIT,
 )
 
@@ -50,7 +52,7 @@ POSITIONS = (PRINCIPAL, SAFETY_MANAGER, STAFF)
 
 _SUPERVISOR = frozenset({
     VIEW_ROSTER, MANAGE_ROSTER, IMPORT_ROSTER, ROSTER_REPORTS, VIEW_ENTERPRISE_ACCOUNTS, VIEW_INSPECTIONS,
-    VIEW_HAZARDS, SUPERVISE, INSPECT, PENALISE, REPORT_HAZARD, VERIFY_HAZARD, DECIDE_EXTENSION, PLAN,
+    VIEW_HAZARDS, SUPERVISE, INSPECT, PATROL, PENALISE, REPORT_HAZARD, VERIFY_HAZARD, DECIDE_EXTENSION, PLAN,
     MANAGE_CAMPAIGNS, MANAGE_REGIONS,
 })
 _ENTERPRISE_READER = frozenset({VIEW_ROSTER, VIEW_INSPECTIONS, VIEW_HAZARDS})
@@ -62,7 +64,7 @@ ROLE_CAPABILITIES = {
     Role.BUREAU_STAFF: _SUPERVISOR | {MANAGE_THRESHOLDS},
     Role.TOWNSHIP_INSPECTOR: _SUPERVISOR,
     # a grid member patrols the enterprises of their cells: reads the roster and the ledger
-    Role.GRID_MEMBER: frozenset({VIEW_ROSTER, VIEW_HAZARDS}),
+    Role.GRID_MEMBER: frozenset({VIEW_ROSTER, VIEW_HAZARDS, PATROL}),
     Role.AGENCY: frozenset(),
     Role.EXPERT: frozenset(),
     Role.TRAINING: frozenset(),
