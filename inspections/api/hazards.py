@@ -1,6 +1,5 @@
 """/api/v1/hazards/: the hazard ledger, a report outside an inspection, and each step of the life
 cycle as a POST action (plan, submit, verify, send-back, extension, extension-decision, suspend)."""
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +16,7 @@ from .. import services
 from ..filters import HazardFilter
 from ..models import Hazard, HazardEvent, HazardExtension, HazardSeverity, HazardSource, HazardStatus
 from .common import (PARSERS, AttachmentSerializer, PhotosMixin, attachments_of, call_service, criterion_field,
-                     enum_field, may_inspect, required_id)
+                     enum_field, required_id)
 
 
 class HazardSerializer(serializers.ModelSerializer):

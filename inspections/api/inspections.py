@@ -1,6 +1,5 @@
 """/api/v1/inspections/: the inspections a user may see, and the field submission — idempotent by
 its client key (``portal.submissions.api_submit_once``), as JSON or as a multipart form with photos."""
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _

@@ -45,6 +45,8 @@ from .models import Role
 
 # Roles bound to a region, whose scope is that region and everything below it.
 REGION_ROLES = (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR)
+# Enterprise positions that take the enterprise's own steps (from the capability table).
+ENTERPRISE_WRITER_POSITIONS = tuple(sorted(caps.holders(caps.RECTIFY)[1]))
 
 _grants = []
 
