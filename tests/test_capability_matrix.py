@@ -432,3 +432,32 @@ def test_can_on_an_object_asks_its_scope_and_its_owning_unit(world):
     for user, capability, obj, answer in cases:
         assert scope.can(user, capability, obj) is answer, (user.username, capability, obj)
     assert scope.visible(world.inspector, InspectionPlan.objects.filter(pk=district_plan.pk)).exists()
+
+
+# -- the menu asks the same table ------------------------------------------------------------------------------
+SUPERVISOR_MENU = {"enterprises:list", "enterprises:overview", "enterprises:changes", "enterprises:import",
+                   "inspections:inspection_list", "inspections:hazard_list", "inspections:major_hazard_list",
+                   "inspections:plan_list", "inspections:campaign_list", "inspections:figures",
+                   "inspections:penalty_list", "regions:tree"}
+MENUS = {
+    "bureau": SUPERVISOR_MENU | {"rules:list"},  # thresholds are the bureau's
+    "inspector": SUPERVISOR_MENU,
+    "grid": {"enterprises:list", "inspections:hazard_list"},
+    "principal": {"enterprises:list", "inspections:inspection_list", "inspections:hazard_list",
+                  "inspections:penalty_list"},
+    "staff": {"enterprises:list", "inspections:inspection_list", "inspections:hazard_list",
+              "inspections:penalty_list"},
+    "auditor": {"manage:audit", "manage:access_log"},
+    "admin": {"manage:users", "enterprises:accounts"},
+    "agency": set(), "expert": set(), "training": set(),
+}
+
+
+def test_the_menu_shows_what_the_capabilities_allow(world, cast):
+    from portal.ui import nav_items_for
+    for name, want in MENUS.items():
+        got = {item.url_name for item in nav_items_for(cast[name])}
+        assert got & (SUPERVISOR_MENU | {"rules:list", "manage:audit", "manage:access_log", "manage:users",
+                                         "enterprises:accounts"}) == want, name
+    everything = {item.url_name for item in nav_items_for(world.superuser)}
+    assert everything >= SUPERVISOR_MENU | {"rules:list", "manage:users", "manage:audit", "enterprises:accounts"}
