@@ -308,4 +308,4 @@ def _bulk_result(request, form, result):
     return render(request, "enterprises/accounts/bulk.html", context)
 
 
-register_nav(gettext_lazy("Enterprise accounts"), "enterprises:accounts", ("admin", "superuser"), order=81, group="system")
+register_nav(gettext_lazy("Enterprise accounts"), "enterprises:accounts", "manage_accounts", order=81, group="system")

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.api import router
 
@@ -86,7 +87,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
     @staticmethod
     def _may_create(user):
-        return user.is_superuser or user.role in scope.REGION_ROLES
+        return scope.can(user, caps.MANAGE_ROSTER)
 
     def create(self, request, *args, **kwargs):
         # write access before validation: a role that may not create gets 403, not field errors
@@ -108,7 +109,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         if not self._may_create(user):
             raise PermissionDenied
         data = dict(serializer.validated_data)
-        try:
+        try:  # the service checks the actor again (403) before the data (400)
             serializer.instance = services.enterprise_create(
                 by=user, key_domains=data.pop("key_domains", []), is_key_sector=data.pop("is_key_sector", None),
                 effective_date=data.pop("effective_date", None), reason=data.pop("reason", ""), **data)

@@ -9,7 +9,7 @@ class EnterprisesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from portal.ui import register_nav
+        from portal.ui import register_nav, register_nav_group
 
         from . import accounts, api, dossier_sections, figures, todos  # noqa: F401  (account nav, API, sections, figures, to-dos)
         from .models import ChemicalStorageSite, Enterprise, EnterpriseChange, EnterpriseMembership, RosterSet
@@ -21,13 +21,9 @@ class EnterprisesConfig(AppConfig):
         auditlog.register(EnterpriseMembership)
         auditlog.register(RosterSet)  # figures depend on a set's filters: who changed them, from what
 
-        field_roles = ("bureau_staff", "township_inspector", "grid_member", "superuser")
-        register_nav(_("Enterprise roster"), "enterprises:list", field_roles + ("enterprise",), order=10)
-        register_nav(_("Overview"), "enterprises:overview", ("bureau_staff", "township_inspector", "superuser"), order=20,
-                     group="roster")
-        register_nav(_("Roster changes"), "enterprises:changes", ("bureau_staff", "township_inspector", "superuser"), order=30,
-                     group="roster")
-        register_nav(_("Roster sets"), "enterprises:sets", ("bureau_staff", "township_inspector", "superuser"),
-                     order=35, group="roster")
-        register_nav(_("Import"), "enterprises:import", ("bureau_staff", "township_inspector", "superuser"), order=40,
-                     group="roster")
+        register_nav_group("roster", _("Roster data"))
+        register_nav(_("Enterprise roster"), "enterprises:list", "view_roster", order=10)
+        register_nav(_("Overview"), "enterprises:overview", "roster_reports", order=20, group="roster")
+        register_nav(_("Roster changes"), "enterprises:changes", "roster_reports", order=30, group="roster")
+        register_nav(_("Roster sets"), "enterprises:sets", "roster_reports", order=35, group="roster")
+        register_nav(_("Import"), "enterprises:import", "import_roster", order=40, group="roster")

@@ -1,6 +1,7 @@
 """The roster's own sections of the enterprise page."""
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 
 from .dossier import register_section
@@ -16,7 +17,7 @@ def _chemical_sites(enterprise, user):
 
 
 def _accounts(enterprise, user):
-    if not (user.is_superuser or user.role in ("bureau_staff", "township_inspector")):
+    if not scope.can(user, caps.VIEW_ENTERPRISE_ACCOUNTS):
         return None
     return {"memberships": list(enterprise.memberships.select_related("user"))}
 

@@ -6,11 +6,8 @@ from portal.accounts import scope
 from portal.ui import BootstrapFormMixin
 
 from .models import ChemicalStorageSite, Enterprise, Industry, KeyDomain
+from .services import SELF_FILED_FIELDS as ENTERPRISE_SELF_FIELDS  # noqa: F401  (the service decides)
 from .validators import normalize_credit_code, normalize_phone, normalize_text
-
-# Fields an enterprise's own principal or safety manager may change (never jurisdiction or status).
-ENTERPRISE_SELF_FIELDS = ["address", "principal_name", "principal_phone", "dust_workers_per_shift",
-                          "safety_section_established"]
 
 
 class IndustryChoiceField(forms.ModelChoiceField):

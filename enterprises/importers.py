@@ -30,8 +30,8 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
 from grid.models import Region
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
-from portal.accounts.models import Role
 
 from . import services
 from .models import Enterprise, EnterpriseChange, Industry, KeyDomain, Status
@@ -73,7 +73,6 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
 ERROR_FILL_COLOR = "FFFFC7CE"  # Excel's "light red fill"
 MAX_STORED_ERRORS = 5000
-IMPORT_ROLES = (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR)
 FIELD_LIMITS = {"name": 128, "address": 200, "principal_name": 32, "principal_phone": 32}
 COMPARED_FIELDS = ["name", "address", "township_id", "village_id", "industry_id", "is_key_sector", "above_scale",
                    "dust_workers_per_shift", "status", "principal_name", "principal_phone",
@@ -81,7 +80,7 @@ COMPARED_FIELDS = ["name", "address", "township_id", "village_id", "industry_id"
 
 
 def may_import(user):
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in IMPORT_ROLES)
+    return scope.can(user, caps.IMPORT_ROSTER)
 
 
 @dataclass
@@ -512,7 +511,7 @@ def roster_import(*, file_obj, user, remote_addr=None, progress=None):
     Returns ``{"created": n, "updated": n, "unchanged": n}``; raises ``RosterImportError`` (nothing
     written) when any row is bad. Importing the same file twice changes nothing the second time."""
     if not may_import(user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Your account may not import the roster."))
     rows, errors = roster_parse(file_obj, user=user, progress=progress)
     if errors:
         raise RosterImportError(errors)

@@ -90,7 +90,8 @@ class Enterprise(models.Model):
         region = "township"
         enterprise = "pk"
         cell = "grid_cell"
-        enterprise_writable = True
+        change = ("manage_roster", "edit_own_enterprise")
+        owners = {"edit_own_enterprise": ("enterprise", "pk")}
 
     class Meta:
         verbose_name = _("enterprise")
@@ -162,6 +163,7 @@ class EnterpriseChange(models.Model):
         region = "to_township"
         enterprise = "enterprise"
         cell = "enterprise__grid_cell"
+        change = ("manage_roster",)  # history: the supervisors record it, the enterprise reads it
 
     class Meta:
         verbose_name = _("roster change")
@@ -229,7 +231,8 @@ class ChemicalStorageSite(models.Model):
         region = "enterprise__township"
         enterprise = "enterprise"
         cell = "enterprise__grid_cell"
-        enterprise_writable = True
+        change = ("manage_roster", "edit_own_enterprise")
+        owners = {"edit_own_enterprise": ("enterprise", "enterprise_id")}
 
     class Meta:
         verbose_name = _("hazardous-chemical storage site")
@@ -258,6 +261,7 @@ class EnterpriseMembership(models.Model):
         region = "enterprise__township"
         enterprise = "enterprise"
         cell = "enterprise__grid_cell"
+        change = ("manage_roster",)
 
     class Meta:
         verbose_name = _("enterprise membership")

@@ -3,16 +3,34 @@ who, when, why and the date it takes effect; so does a change of the data enforc
 (``EnterpriseChange.TARGETING_FIELDS``), which an enterprise's own users may make."""
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 
-from .models import STATE_KINDS, Enterprise, EnterpriseChange, EnterpriseMembership, Status
+from .models import STATE_KINDS, ChemicalStorageSite, Enterprise, EnterpriseChange, EnterpriseMembership, Status
 
 JURISDICTION_FIELDS = ("township", "village", "grid_cell")
+# Fields an enterprise's own principal or safety manager may change (never jurisdiction or status).
+SELF_FILED_FIELDS = ["address", "principal_name", "principal_phone", "dust_workers_per_shift",
+                     "safety_section_established"]
+
+
+def _require_editor(by, enterprise, fields, key_domains):
+    """Supervisors change every field (``manage_roster``); the enterprise's principal or safety
+    manager only what it files itself (``edit_own_enterprise``)."""
+    if by is None or scope.can(by, caps.MANAGE_ROSTER, enterprise):
+        return
+    if key_domains is None and set(fields) <= set(SELF_FILED_FIELDS):
+        scope.require(by, caps.EDIT_OWN_ENTERPRISE, enterprise)
+        return
+    if scope.can(by, caps.EDIT_OWN_ENTERPRISE, enterprise):
+        raise PermissionDenied(_("An enterprise changes only the fields it files itself: %(fields)s.") % {
+            "fields": "、".join(str(Enterprise._meta.get_field(f).verbose_name) for f in SELF_FILED_FIELDS)})
+    scope.require(by, caps.MANAGE_ROSTER, enterprise)
 
 
 def derived_key_sector(key_domains):
@@ -22,6 +40,10 @@ def derived_key_sector(key_domains):
 
 @transaction.atomic
 def enterprise_create(*, by, key_domains=(), is_key_sector=None, effective_date=None, reason="", **fields):
+    if fields.get("township") is not None:  # an enterprise of a township the user supervises
+        scope.require_within(by, caps.MANAGE_ROSTER, fields["township"])
+    else:  # a missing township is the form's error
+        scope.require(by, caps.MANAGE_ROSTER)
     enterprise = Enterprise(**fields)
     enterprise.is_key_sector = derived_key_sector(key_domains) if is_key_sector is None else is_key_sector
     enterprise.full_clean()
@@ -64,6 +86,7 @@ def enterprise_update(*, enterprise, by, key_domains=None, effective_date=None, 
     needs its effective date and reason; new key domains record one too (seed 000 item 1: townships
     report key-sector changes every quarter), effective with the status change or else today."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _require_editor(by, enterprise, fields, key_domains)
     domains_before = list(enterprise.key_domains.order_by("order", "code")) if key_domains is not None else None
     before_status, before_township_id = enterprise.status, enterprise.township_id
     before_targeting = {name: getattr(enterprise, name) for name in EnterpriseChange.TARGETING_FIELDS}
@@ -146,6 +169,25 @@ def enterprise_transfer(*, enterprise, by, township, effective_date, reason, vil
         raise ValidationError({"township": _("The enterprise is already in this township.")})
     return enterprise_update(enterprise=enterprise, by=by, township=township, village=village, grid_cell=grid_cell,
                              effective_date=effective_date, reason=reason)
+
+
+@transaction.atomic
+def chemical_site_create(*, enterprise, by, **fields):
+    """Register a hazardous-chemical storage site of ``enterprise``."""
+    # supervisors, or the enterprise's own principal or safety manager
+    if by is not None and not scope.may_change(by, enterprise):
+        raise PermissionDenied(_("Your account may not take this step."))
+    site = ChemicalStorageSite(enterprise=enterprise, **fields)
+    site.full_clean()
+    site.save()
+    return site
+
+
+@transaction.atomic
+def chemical_site_delete(*, site, by):
+    if by is not None and not scope.may_change(by, site):
+        raise PermissionDenied(_("Your account may not take this step."))
+    site.delete()
 
 
 @transaction.atomic

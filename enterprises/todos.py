@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.ui import Todo, register_todos
 
@@ -15,10 +16,10 @@ def roster_todos(user):
     member = scope.membership(user)
     if member is not None:
         return _enterprise_todos(user, member)
-    if user.role == "grid_member":
+    if scope.is_grid_member(user):
         n = scope.visible(user, Enterprise.objects.exclude(status=Status.DEREGISTERED)).count()
         return [Todo(_("Enterprises in your grid cells"), n, reverse("enterprises:list"), "info")]
-    if not (user.is_superuser or user.role in scope.REGION_ROLES):
+    if not scope.can(user, caps.MANAGE_ROSTER):
         return []
     live = scope.visible(user, Enterprise.objects.exclude(status=Status.DEREGISTERED))
     url = reverse("enterprises:list")
@@ -42,7 +43,7 @@ def _count(**filters):
 
 def _enterprise_todos(user, member):
     """What an enterprise's own users are asked to file."""
-    if member.position not in scope.ENTERPRISE_WRITER_POSITIONS:
+    if not scope.can(user, caps.EDIT_OWN_ENTERPRISE):
         return []
     enterprise = member.enterprise
     url = reverse("enterprises:detail", args=[enterprise.pk])

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grid.models import Region
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
-from portal.accounts.models import Role
 from portal.figures.periods import QUARTER, Period
 from portal.ui import form_errors_from, paginate, query_without
 
@@ -26,22 +26,19 @@ from .forms import ChemicalStorageSiteForm, EnterpriseForm, EnterpriseSelfForm
 from .models import ChemicalStorageSite, Enterprise, EnterpriseChange
 from .reports import change_report
 
-FIELD_ROLES = (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR)
-
-
 def roster_queryset(user):
     return scope.visible(user, Enterprise.objects.select_related("township", "industry", "industry__parent",
                                                                  "grid_cell"))
 
 
 def _may_create(user):
-    return user.is_superuser or user.role in FIELD_ROLES
+    return scope.can(user, caps.MANAGE_ROSTER)
 
 
 def _has_roster(user):
     """Roles that work with the roster. For the others (auditor, administrator, agency, expert) its
     pages do not exist: 404, like anything out of scope."""
-    return user.is_superuser or user.role in FIELD_ROLES + (Role.GRID_MEMBER, Role.ENTERPRISE)
+    return scope.can(user, caps.VIEW_ROSTER)
 
 
 @login_required
@@ -50,7 +47,7 @@ def enterprise_list(request):
     member = scope.membership(user)
     if member is not None:  # an enterprise user has one enterprise: its page is their roster
         return redirect("enterprises:detail", pk=member.enterprise_id)
-    if not _has_roster(user) or user.role == Role.ENTERPRISE:  # an enterprise account without its enterprise
+    if not _has_roster(user):  # an enterprise account without its enterprise holds nothing
         raise Http404("No roster for this role")
     filterset = EnterpriseFilter(request.GET or None, queryset=roster_queryset(user), request=request)
     # An invalid filter (a township out of scope, an unknown industry) shows no rows and its error,
@@ -82,10 +79,8 @@ def enterprise_detail(request, pk):
 
 @login_required
 def enterprise_create(request):
-    if not _has_roster(request.user):
-        raise Http404("No roster for this role")
-    if not _may_create(request.user):
-        raise PermissionDenied
+    if not _may_create(request.user):  # a step the role never takes: 403, like the API
+        raise PermissionDenied(_("Your account may not take this step."))
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -106,7 +101,8 @@ def enterprise_create(request):
 def enterprise_edit(request, pk):
     user = request.user
     enterprise = scope.get_for_change(user, roster_queryset(user), pk=pk)
-    if not _may_create(user):  # an enterprise's own principal or safety manager: the self-filed fields
+    if not scope.can(user, caps.MANAGE_ROSTER, enterprise, in_scope=True):
+        # an enterprise's own principal or safety manager: the self-filed fields
         form = EnterpriseSelfForm(request.POST or None, instance=enterprise)
         if request.method == "POST" and form.is_valid():
             saved = _update_or_errors(request, form, enterprise, **form.cleaned_data)
@@ -143,12 +139,13 @@ def chemical_site_add(request, pk):
     enterprise = scope.get_for_change(request.user, roster_queryset(request.user), pk=pk)
     form = ChemicalStorageSiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        site = form.save(commit=False)
-        site.enterprise = enterprise
-        site.full_clean()
-        site.save()
-        messages.success(request, _("Storage site added."))
-        return redirect("enterprises:detail", pk=enterprise.pk)
+        try:
+            services.chemical_site_create(enterprise=enterprise, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Storage site added."))
+            return redirect("enterprises:detail", pk=enterprise.pk)
     return render(request, "enterprises/chemical_site_form.html", {"form": form, "enterprise": enterprise})
 
 
@@ -156,7 +153,7 @@ def chemical_site_add(request, pk):
 @require_POST
 def chemical_site_delete(request, pk, site_pk):
     site = scope.get_for_change(request.user, ChemicalStorageSite.objects.all(), pk=site_pk, enterprise_id=pk)
-    site.delete()
+    services.chemical_site_delete(site=site, by=request.user)
     messages.success(request, _("Storage site removed."))
     return redirect("enterprises:detail", pk=pk)
 
@@ -177,7 +174,7 @@ def _root_region(request):
 
 @login_required
 def overview(request):
-    if not _may_create(request.user):
+    if not scope.can(request.user, caps.ROSTER_REPORTS):
         raise Http404("No overview for this role")
     region = _root_region(request)
     data = figures.overview(region, scope.visible(request.user, Enterprise.objects.all()))
@@ -186,7 +183,7 @@ def overview(request):
 
 @login_required
 def change_report_page(request):
-    if not _may_create(request.user):
+    if not scope.can(request.user, caps.ROSTER_REPORTS):
         raise Http404("No report for this role")
     user = request.user
     townships = scope.townships(user)
@@ -194,8 +191,8 @@ def change_report_page(request):
     township = None
     if request.GET.get("township"):
         township, _can = scope.get(user, townships, pk=request.GET["township"])
-    elif user.role == Role.TOWNSHIP_INSPECTOR:
-        township = user.region
+    elif (own := scope.bound_region(user)) is not None and own.level == Region.Level.TOWNSHIP:
+        township = own
     report = change_report(user=user, township=township, quarter=quarter) if township else None
     if report and request.GET.get("format") == "xlsx":
         from .exports import change_report_xlsx, xlsx_response

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext as _, gettext_lazy
@@ -37,8 +38,8 @@ class RosterImportForm(forms.Form):
 
 
 def _require_importer(user):
-    if not importers.may_import(user):
-        raise Http404("No roster import for this role")
+    if not importers.may_import(user):  # a step the role never takes: 403
+        raise PermissionDenied(_("Your account may not import the roster."))
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 
 from portal.accounts import scope
-from portal.accounts.models import Role
+from portal.accounts import capabilities as caps
 from portal.ui import BootstrapFormMixin, form_errors_from
 
 from . import roster_sets
@@ -18,11 +18,11 @@ from .models import Enterprise, RosterSet
 
 
 def _may_read(user):
-    return user.is_superuser or user.role in scope.REGION_ROLES
+    return scope.can(user, caps.ROSTER_REPORTS)
 
 
 def _may_edit(user):
-    return user.is_superuser or user.role == Role.BUREAU_STAFF
+    return scope.can(user, caps.MANAGE_ROSTER_SETS)
 
 
 class RosterSetForm(BootstrapFormMixin, forms.ModelForm):

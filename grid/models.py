@@ -43,6 +43,10 @@ class Region(models.Model):
 
     class Scope:
         region = ""  # a region reaches the territory as itself
+        # regions and cells are added below a region by users bound within it; a region itself is
+        # changed by whoever manages its parent (so nobody but a superuser edits their own region)
+        change = ("manage_regions",)
+        owners = {"manage_regions": ("region", "")}
 
     class Meta:
         verbose_name = _("region")
@@ -122,6 +126,8 @@ class GridCell(models.Model):
     class Scope:
         region = "region"
         cell = "pk"
+        change = ("manage_regions",)
+        owners = {"manage_regions": ("region", "region")}
 
     class Meta:
         verbose_name = _("grid cell")

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid.models import Region
-from portal.accounts.models import Role
+from portal.accounts import scope
 from portal.attachments.models import Attachment
 from portal.attachments.services import attachment_create
 from portal.documents.render import cn_date, render_pdf
@@ -80,9 +80,9 @@ def issuer_for(inspection):
     by = inspection.submitted_by
     township = inspection.township
     district = township.district
-    if (by is not None and by.role == Role.BUREAU_STAFF and by.region_id
-            and by.region.level in (Region.Level.DISTRICT, Region.Level.CITY)):
-        region = by.region
+    bound = scope.bound_region(by) if by is not None else None
+    if bound is not None and bound.level in (Region.Level.DISTRICT, Region.Level.CITY):  # the bureau's staff
+        region = bound
         return Issuer(authority=f"{region.name}应急管理局", prefix=f"{short_name(region)}应急责改", region=region,
                       copied_to=(f"{township.name}人民政府",))
     copied = (f"{district.name}应急管理局",) if district is not None else ()
@@ -153,7 +153,9 @@ def order_issue(*, inspection, by):
     """Issue the order of ``inspection`` once and return its stored PDF (an Attachment).
 
     Raises ValidationError, issuing nothing, when the inspection is not one by law-enforcement
-    officers or left no hazard to rectify. A second call returns the first order."""
+    officers or left no hazard to rectify. A second call returns the first order. Only an inspector
+    who may change the inspection issues it (``PermissionDenied``)."""
+    scope.require(by, "inspect", inspection, _("The inspecting authority issues the rectification order."))
     with transaction.atomic():
         # the lock serialises two first downloads: the second one finds the first order
         inspection = (Inspection.objects.select_for_update(of=("self",))

@@ -12,7 +12,7 @@ from enterprises.filters import EnterpriseFilter
 from enterprises.models import Status
 from enterprises.validators import normalize_text
 from grid.models import Region
-from portal.accounts.models import Role
+from portal.accounts import scope
 from portal.ui import BootstrapFormMixin
 
 from .models import Campaign, InspectionPlan, PlanItem
@@ -28,7 +28,7 @@ class DateInput(forms.DateInput):
 def planning_regions(user, regions):
     """The units a user may plan for: their own district or township; a city's staff and the
     superuser pick one (``regions`` is the scoped region queryset)."""
-    own = getattr(user, "region", None)
+    own = scope.bound_region(user)
     if not user.is_superuser and own is not None and own.level in (Region.Level.DISTRICT, Region.Level.TOWNSHIP):
         return None
     return regions.filter(level__in=(Region.Level.DISTRICT, Region.Level.TOWNSHIP)).order_by("path")
@@ -76,7 +76,7 @@ def cross_inspectors(plan):
     """Township inspectors of the plan's district a cross-inspection may be assigned to (the
     service refuses one whose own township holds the enterprise)."""
     district = plan.region if plan.region.level == Region.Level.DISTRICT else plan.region.district
-    users = get_user_model().objects.filter(role=Role.TOWNSHIP_INSPECTOR, is_active=True, region__isnull=False)
+    users = scope.cross_inspectors(get_user_model().objects)
     if district is not None:
         users = users.filter(region__path__startswith=district.path)
     return users.select_related("region").order_by("region__path", "full_name", "username")

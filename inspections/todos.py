@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
+from grid.models import Region
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
-from portal.accounts.models import Role
 from portal.rules.services import threshold
 from portal.ui import Todo, register_todos
 
@@ -45,24 +46,25 @@ def inspections_todos(user):
         return []
     member = scope.membership(user)
     if member is not None:
-        if member.position not in scope.ENTERPRISE_WRITER_POSITIONS:
+        if not scope.can(user, caps.RECTIFY):
             return []
         return _enterprise_todos(user, member)
-    if user.role in scope.REGION_ROLES and user.region_id:
+    if scope.can(user, caps.VERIFY_HAZARD) and scope.bound_region(user) is not None:
         return _inspector_todos(user)
     return []
 
 
 def _inspector_todos(user):
     today = timezone.localdate()
-    region = user.region
+    region = scope.bound_region(user)
     days = int(threshold(WARNING_DAYS, region=region, on=today))
     # their own region's hazards: a cross-inspection lets an inspector see another township's
     # hazards, but following up their deadlines stays with that township
     own = {"enterprise__township__path__startswith": region.path}
     hazards = scope.visible(user, Hazard.objects.filter(**own))
-    # who verifies: the township general hazards, the district bureau major ones (hazard_may_verify)
-    bureau = user.role == Role.BUREAU_STAFF
+    # who verifies: the township general hazards, the district bureau major ones (Hazard.verifying_unit);
+    # the bureau's list shows the major ones, the general ones being the townships' work
+    bureau = region.level != Region.Level.TOWNSHIP
     severity = HazardSeverity.MAJOR if bureau else HazardSeverity.GENERAL
     to_verify = hazards.filter(status=HazardStatus.SUBMITTED, severity=severity)
     extensions = scope.visible(user, HazardExtension.objects.filter(

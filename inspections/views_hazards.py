@@ -6,7 +6,7 @@ Chinese messages are shown on the detail page (status 400) and which changes not
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
-from portal.accounts.models import Role
 from portal.attachments.models import Attachment
 from portal.ui import form_errors_from, paginate, query_without
 
@@ -27,7 +27,6 @@ from .forms_hazards import (ExtensionDecideForm, ExtensionRequestForm, HazardPla
                             HazardSendBackForm, HazardSubmitForm, HazardSuspendForm, HazardVerifyForm)
 from .models import Hazard, HazardEvent, HazardExtension, HazardSeverity, HazardSource, HazardStatus
 
-LEDGER_ROLES = (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR, Role.GRID_MEMBER, Role.ENTERPRISE)
 PLANNABLE = (HazardStatus.REPORTED, HazardStatus.RECTIFYING)
 
 
@@ -35,19 +34,11 @@ PLANNABLE = (HazardStatus.REPORTED, HazardStatus.RECTIFYING)
 def _has_ledger(user):
     """Roles that work with hazards; for the others (auditor, administrator, ...) the pages do not
     exist: 404, like anything out of scope. An enterprise account needs its enterprise."""
-    if user.is_superuser:
-        return True
-    if user.role == Role.ENTERPRISE:
-        return scope.membership(user) is not None
-    return user.role in LEDGER_ROLES
+    return scope.can(user, caps.VIEW_HAZARDS)
 
 
 def _is_inspector(user):
-    return user.is_superuser or user.role in scope.REGION_ROLES
-
-
-def _is_enterprise_writer(user, can_change):
-    return can_change and scope.membership(user) is not None
+    return scope.can(user, caps.SUPERVISE)
 
 
 def hazard_queryset(user):
@@ -75,8 +66,7 @@ def _ledger(request, *, queryset, template, major):
         "filter": filterset, "page": page, "summary": summary, "today": today, "major": major,
         "query": query_without(request, "page"), "export_url": export_url, "export_query": export_query,
         "is_enterprise": member is not None, "is_inspector": _is_inspector(user),
-        "may_report": _is_inspector(user) or (member is not None and member.position in
-                                              scope.ENTERPRISE_WRITER_POSITIONS),
+        "may_report": scope.can(user, caps.REPORT_HAZARD),
         "list_url": reverse("inspections:major_hazard_list" if major else "inspections:hazard_list"),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "hazard-results":
@@ -129,8 +119,9 @@ def _render_detail(request, hazard, can_change, *, bound=None, status=200):
         event.files = by_event.get(event.pk, [])
     extensions = list(hazard.extensions.select_related("requested_by", "decided_by"))
     pending = next((x for x in extensions if x.status == HazardExtension.Status.PENDING), None)
-    writer = _is_enterprise_writer(user, can_change)
-    verifier = services.hazard_may_verify(user, hazard)
+    writer = scope.can(user, caps.RECTIFY, hazard, in_scope=True)
+    verifier = scope.can(user, caps.VERIFY_HAZARD, hazard, in_scope=True)
+    decider = scope.can(user, caps.DECIDE_EXTENSION, hazard, in_scope=True)
     forms = {}
     if writer and hazard.status in PLANNABLE:
         forms["plan"] = bound.get("plan") or HazardPlanForm.for_hazard(hazard)
@@ -141,9 +132,9 @@ def _render_detail(request, hazard, can_change, *, bound=None, status=200):
     if verifier and hazard.status == HazardStatus.SUBMITTED:
         forms["verify"] = bound.get("verify") or HazardVerifyForm()
         forms["send_back"] = bound.get("send_back") or HazardSendBackForm()
-    if verifier and pending is not None:
+    if decider and pending is not None:
         forms["extension_decide"] = bound.get("extension_decide") or ExtensionDecideForm()
-    if _is_inspector(user) and can_change and hazard.is_open and not hazard.suspension_ordered:
+    if scope.can(user, caps.INSPECT, hazard, in_scope=True) and hazard.is_open and not hazard.suspension_ordered:
         forms["suspend"] = bound.get("suspend") or HazardSuspendForm()
     errors = []
     for form in bound.values():
@@ -157,8 +148,7 @@ def _render_detail(request, hazard, can_change, *, bound=None, status=200):
         "overdue": hazard.overdue_on(timezone.localdate()),
         "inspection_url": reverse("inspections:inspection_detail", args=[hazard.inspection_id])
         if hazard.inspection_id else None,
-        "may_report": _is_inspector(user) and can_change or (
-            member is not None and member.position in scope.ENTERPRISE_WRITER_POSITIONS),
+        "may_report": scope.can(user, caps.REPORT_HAZARD, hazard.enterprise),
         "is_enterprise": member is not None,
     }, status=status)
 
@@ -171,17 +161,9 @@ def hazard_detail(request, pk):
 
 
 # -- actions: each a POST to its own URL, one service call ------------------------------------------
-ENTERPRISE, VERIFIER, INSPECTOR = "enterprise", "verifier", "inspector"
-
-
-def _check_actor(user, who):
-    """Enterprise steps are the enterprise's (principal or safety manager); verification and
-    suspension are the supervisors'. The service still decides who verifies which hazard."""
-    member = scope.membership(user)
-    if who == ENTERPRISE and member is None:
-        raise PermissionDenied
-    if who in (VERIFIER, INSPECTOR) and not _is_inspector(user):
-        raise PermissionDenied
+# Who takes which step is the service's first check (``scope.can``): a refusal is a 403 here and in
+# the API alike; the service then checks the hazard's state (a 400 with the form's errors).
+ENTERPRISE, VERIFIER, INSPECTOR = caps.RECTIFY, caps.VERIFY_HAZARD, caps.INSPECT
 
 
 def _perform(request, hazard, *, key, form, action, success):
@@ -197,9 +179,10 @@ def _perform(request, hazard, *, key, form, action, success):
     return _render_detail(request, hazard, True, bound={key: form}, status=400)
 
 
-def _hazard_for(request, pk, who):
-    hazard = scope.get_for_change(request.user, hazard_queryset(request.user), pk=pk)
-    _check_actor(request.user, who)
+def _hazard_for(request, pk, capability):
+    """The hazard for a step of ``capability``: 404 out of scope, 403 for a user who may not take it."""
+    hazard, _can = scope.get(request.user, hazard_queryset(request.user), pk=pk)
+    services.hazard_require(request.user, capability, hazard)
     return hazard
 
 
@@ -253,8 +236,9 @@ def hazard_extension_request(request, pk):
 @require_POST
 def hazard_extension_decide(request, pk):
     """``pk`` is the extension's."""
-    extension = scope.get_for_change(request.user, HazardExtension.objects.select_related("hazard"), pk=pk)
-    _check_actor(request.user, VERIFIER)
+    extension, _can = scope.get(request.user, HazardExtension.objects.select_related("hazard__enterprise__township"),
+                                pk=pk)
+    services.hazard_require(request.user, caps.DECIDE_EXTENSION, extension.hazard)
     form = ExtensionDecideForm(request.POST)
     grant = request.POST.get("decision") == "grant"
     return _perform(request, extension.hazard, key="extension_decide", form=form,
@@ -293,15 +277,14 @@ def hazard_report(request):
     if member is not None:
         source = HazardSource.SELF_CHECK
         pk = request.GET.get("enterprise") or member.enterprise_id
-    elif _is_inspector(user):
+    else:
         source = HazardSource.REPORT
         pk = request.GET.get("enterprise")
         if not pk:
+            if not scope.can(user, caps.INSPECT):
+                raise Http404("No hazard reporting for this role")
             return _enterprise_picker(request)
-    else:
-        raise Http404("No hazard reporting for this role")
-    enterprise = scope.get_for_change(user, scope.visible(user, Enterprise.objects.select_related("township")),
-                                      pk=pk)
+    enterprise = scope.get_for(user, Enterprise.objects.select_related("township"), caps.REPORT_HAZARD, pk=pk)
     form = HazardReportForm(request.POST or None, request.FILES or None, enterprise=enterprise)
     status = 200
     if request.method == "POST":

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_text
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.attachments.models import Attachment
 from portal.submissions.pages import form_submit_once
@@ -34,7 +35,7 @@ _SENTINEL = 987654321
 def may_inspect(user):
     """Who fills an inspection: bureau staff, township inspectors (a cross-inspector through the
     scope grant on the enterprise), superusers. Everyone else reads at most."""
-    return user.is_authenticated and (user.is_superuser or user.role in scope.REGION_ROLES)
+    return scope.can(user, caps.INSPECT)
 
 
 def link_pattern(url_name):
@@ -168,7 +169,7 @@ def inspection_detail(request, pk):
     hazards = list(scope.visible(user, Hazard.objects.filter(inspection=inspection)).select_related(
         "major_criterion"))
     penalties = list(inspection.penalties.all())
-    may_write = can_change and may_inspect(user)
+    may_write = can_change
     return render(request, "inspections/inspections/inspection_detail.html", {
         "inspection": inspection, "answers": answers, "failed": sum(a.result == "fail" for a in answers),
         "hazards": hazards, "hazard_link": link_pattern("inspections:hazard_detail"),
@@ -190,12 +191,9 @@ def _corrections(inspection):
             for c in inspection.corrections.select_related("by")]
 
 
-def _writable_inspection(request, pk):
+def _writable_inspection(request, pk, capability=caps.INSPECT):
     """The inspection for a write: 404 out of scope, 403 for a reader (an enterprise, a grid member)."""
-    inspection = scope.get_for_change(request.user, inspections_queryset(request.user), pk=pk)
-    if not may_inspect(request.user):
-        raise PermissionDenied
-    return inspection
+    return scope.get_for(request.user, inspections_queryset(request.user), capability, pk=pk)
 
 
 @login_required
@@ -230,12 +228,12 @@ def penalty_list(request):
     page = paginate(request, qs.order_by("-decided_on", "-id"))
     return render(request, "inspections/inspections/penalty_list.html", {
         "filter": filterset, "page": page, "query": query_without(request, "page"), "total": total,
-        "may_write": may_inspect(user), "statuses": Penalty.Status.choices})
+        "may_write": scope.can(user, caps.PENALISE), "statuses": Penalty.Status.choices})
 
 
 @login_required
 def penalty_new(request, pk):
-    inspection = _writable_inspection(request, pk)
+    inspection = _writable_inspection(request, pk, caps.PENALISE)
     form = PenaltyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -251,9 +249,7 @@ def penalty_new(request, pk):
 @login_required
 @require_POST
 def penalty_status(request, pk):
-    penalty = scope.get_for_change(request.user, Penalty.objects.all(), pk=pk)
-    if not may_inspect(request.user):
-        raise PermissionDenied
+    penalty = scope.get_for(request.user, Penalty.objects.all(), caps.PENALISE, pk=pk)
     form = PenaltyStatusForm(request.POST)
     try:
         if not form.is_valid():

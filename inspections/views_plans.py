@@ -3,9 +3,10 @@ completion, adding plan items by hand, by roster filter or by recorded random sa
 campaign page with its not-cleared list. Every queryset starts from ``scope``; every write is a
 ``services`` call.
 
-Who changes a plan or a campaign: the superuser, or bureau staff / township inspectors whose
-region contains its unit. A cross-inspector sees the plan that assigns them (scope grant) and
-inspects their items, but does not change the plan (403).
+Who changes a plan or a campaign: ``scope.can(user, "plan" | "manage_campaigns", obj)`` — the
+superuser, or bureau staff / township inspectors whose region contains its unit (the models'
+``Scope.owners``). A cross-inspector sees the plan that assigns them (scope grant) and inspects
+their items, but does not change the plan (403).
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise, Status
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.rules.services import threshold
 from portal.sampling.services import sample_replay
@@ -37,7 +39,7 @@ PREVIEW_SIZE = 20
 # -- access ------------------------------------------------------------------------------------------
 def _has_plans(user):
     """Plans and campaigns are the inspectors' pages; for every other role they do not exist."""
-    return user.is_superuser or user.role in scope.REGION_ROLES
+    return scope.can(user, caps.SUPERVISE)
 
 
 def _require_plans(user):
@@ -45,29 +47,21 @@ def _require_plans(user):
         raise Http404("No plans for this role")
 
 
-def _may_change_unit(user, region):
-    """Whether ``user`` changes the plan or campaign of ``region`` (which they already see)."""
-    if user.is_superuser:
-        return True
-    own = scope.bound_region(user)
-    return own is not None and region.path.startswith(own.path)
-
-
 def _get_plan(user, pk, for_change=False):
     _require_plans(user)
-    plan, _can = scope.get(user, InspectionPlan.objects.select_related("region", "sample", "created_by"), pk=pk)
-    can_change = _may_change_unit(user, plan.region)
+    plan, can_change = scope.get(user, InspectionPlan.objects.select_related("region", "sample", "created_by"),
+                                 pk=pk)
     if for_change and not can_change:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only %(unit)s (or the bureau above it) may change this.") % {"unit": plan.region.name})
     return plan, can_change
 
 
 def _get_campaign(user, pk, for_change=False):
     _require_plans(user)
-    campaign, _can = scope.get(user, Campaign.objects.select_related("region"), pk=pk)
-    can_change = _may_change_unit(user, campaign.region)
+    campaign, can_change = scope.get(user, Campaign.objects.select_related("region"), pk=pk)
     if for_change and not can_change:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only %(unit)s (or the bureau above it) may change this.") % {
+            "unit": campaign.region.name})
     return campaign, can_change
 
 
@@ -143,7 +137,8 @@ def plan_list(request):
 @login_required
 def plan_new(request):
     user = request.user
-    _require_plans(user)
+    if not scope.can(user, caps.PLAN):  # a step the role never takes: 403, like the API
+        raise PermissionDenied(_("Your account may not take this step."))
     regions = planning_regions(user, scope.regions(user))
     form = PlanForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
@@ -318,7 +313,8 @@ def campaign_list(request):
 @login_required
 def campaign_new(request):
     user = request.user
-    _require_plans(user)
+    if not scope.can(user, caps.MANAGE_CAMPAIGNS):  # a step the role never takes: 403, like the API
+        raise PermissionDenied(_("Your account may not take this step."))
     regions = planning_regions(user, scope.regions(user))
     form = CampaignForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():

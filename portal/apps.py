@@ -10,5 +10,5 @@ class PortalConfig(AppConfig):
 
         from .ui import register_nav
 
-        register_nav(_("Territory"), "regions:tree", ("bureau_staff", "township_inspector", "superuser"), order=50, group="system")
-        register_nav(_("Thresholds"), "rules:list", ("bureau_staff", "superuser"), order=60, group="system")
+        register_nav(_("Territory"), "regions:tree", "supervise", order=50, group="system")
+        register_nav(_("Thresholds"), "rules:list", "manage_thresholds", order=60, group="system")

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from .accounts import scope
 from .ui import NAV_GROUPS, nav_items_for
 
 
@@ -8,7 +9,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [{"label": item.label, "url": reverse(item.url_name), "active": False, "group": item.group}
-             for item in nav_items_for(user)]
+             for item in nav_items_for(scope.capabilities(user))]
     # the entry whose URL is the longest prefix of this page is the active one
     matches = [i for i in items if i["url"] != "/" and request.path.startswith(i["url"])]
     if matches:

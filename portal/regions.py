@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from grid.models import GridCell, Region
 
+from .accounts import capabilities as caps
 from .accounts import scope
 from .ui import BootstrapFormMixin
 
@@ -39,16 +40,16 @@ def _region_for(request, pk):
 
 
 def _editable(user, region):
-    """Bureau staff and inspectors edit regions strictly below the one they are bound to."""
+    """Bureau staff and inspectors edit regions strictly below the one they are bound to: a region
+    is changed by whoever manages its parent (``Region.Scope.owners``)."""
     if user.is_superuser:
         return True
-    bound = scope.bound_region(user)
-    return bound is not None and region.path.startswith(bound.path) and region.pk != bound.pk
+    return region.parent_id is not None and scope.can(user, caps.MANAGE_REGIONS, region.parent)
 
 
 @login_required
 def region_tree(request, pk=None):
-    if not (request.user.is_superuser or request.user.role in scope.REGION_ROLES):
+    if not scope.can(request.user, caps.SUPERVISE):
         raise Http404("No territory pages for this role")
     if pk is None:
         region = scope.figure_root(request.user)
@@ -85,8 +86,8 @@ def region_edit(request, pk):
 @login_required
 def region_add_child(request, pk):
     parent, _can = _region_for(request, pk)
-    if parent.level not in Region.CHILD_LEVEL or not (
-            request.user.is_superuser or request.user.role in scope.REGION_ROLES):
+    if parent.level not in Region.CHILD_LEVEL or not scope.can(request.user, caps.MANAGE_REGIONS, parent,
+                                                               in_scope=True):
         raise PermissionDenied
     form = ChildRegionForm(request.POST or None,
                            instance=Region(parent=parent, level=Region.CHILD_LEVEL[parent.level]))
@@ -100,8 +101,8 @@ def region_add_child(request, pk):
 @login_required
 def cell_add(request, pk):
     region, _can = _region_for(request, pk)
-    if region.level not in (Region.Level.TOWNSHIP, Region.Level.VILLAGE) or not (
-            request.user.is_superuser or request.user.role in scope.REGION_ROLES):
+    if region.level not in (Region.Level.TOWNSHIP, Region.Level.VILLAGE) or not scope.can(
+            request.user, caps.MANAGE_REGIONS, region, in_scope=True):
         raise PermissionDenied
     form = GridCellForm(request.POST or None, instance=GridCell(region=region))
     if request.method == "POST" and form.is_valid():

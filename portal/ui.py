@@ -64,32 +64,37 @@ def query_without(request, *keys):
 class NavItem:
     label: str
     url_name: str
-    roles: tuple  # roles that see it; "superuser" for superusers
+    capability: str | None  # who sees it: the holders of this capability (None: every signed-in user)
     order: int = 100
     group: str = ""  # a key of NAV_GROUPS: entries of one group share a drop-down menu
 
 
-# The menu's drop-down groups (key -> label); a group a user sees one entry of shows as a plain link.
-NAV_GROUPS = {
-    "enforcement": _("Enforcement work"),
-    "hazards": _("Hazard management"),
-    "roster": _("Roster data"),
-    "system": _("System settings"),
-}
+# The menu's drop-down groups (key -> label), declared by the apps whose entries they gather
+# (``register_nav_group``); a group a user sees one entry of shows as a plain link.
+NAV_GROUPS = {"system": _("System settings")}
 
-_nav = []
+_nav = {}
 
 
-def register_nav(label, url_name, roles, order=100, group=""):
+def register_nav_group(key, label):
+    NAV_GROUPS[key] = label
+
+
+def register_nav(label, url_name, capability, order=100, group=""):
+    """A menu entry for the users who hold ``capability`` (``portal.accounts.capabilities``; None for
+    every signed-in user): the menu asks the same table as the page. One entry per URL name, so an
+    app's ``ready()`` may run again (a test installing an app) without doubling its entries."""
     if group and group not in NAV_GROUPS:
-        raise ValueError(f"Unknown menu group {group!r}")
-    _nav.append(NavItem(label, url_name, tuple(roles), order, group))
+        raise ValueError(f"Unknown menu group {group!r}: declare it with register_nav_group first")
+    if capability is not None and not isinstance(capability, str):
+        raise TypeError("A menu entry names one capability, not roles")
+    _nav[url_name] = NavItem(label, url_name, capability, order, group)
 
 
-def nav_items_for(user):
-    if not user.is_authenticated:
-        return []
-    return sorted((i for i in _nav if user.role in i.roles or (user.is_superuser and "superuser" in i.roles)),
+def nav_items_for(held):
+    """The entries for a user holding the capabilities ``held`` (``scope.capabilities(user)``: this
+    module sits left of the accounts), in order."""
+    return sorted((i for i in _nav.values() if i.capability is None or i.capability in held),
                   key=lambda i: i.order)
 
 
@@ -106,7 +111,10 @@ class Todo:
 
 
 def register_todos(fn):
-    """``fn(user) -> list[Todo]``; each app adds what its records ask of the user."""
+    """``fn(user) -> list[Todo]``; each app adds what its records ask of the user. One provider per
+    function (module and name), so registering it again replaces it."""
+    key = (fn.__module__, fn.__qualname__)
+    _todo_providers[:] = [p for p in _todo_providers if (p.__module__, p.__qualname__) != key]
     _todo_providers.append(fn)
     return fn
 

@@ -13,5 +13,5 @@ def home(request):
         "todos": todos_for(user),
         "region": scope.bound_region(user),
         "membership": scope.membership(user),
-        "cells": user.grid_cells.select_related("region") if user.role == "grid_member" else None,
+        "cells": user.grid_cells.select_related("region") if scope.is_grid_member(user) else None,
     })

@@ -76,6 +76,14 @@ def make_enterprise_user(enterprise, position="principal", **kwargs):
     return user
 
 
+def enterprise_writer(enterprise):
+    """A user who takes the enterprise's own steps (rectification plan, evidence, extension request):
+    its principal or safety manager, a new safety manager if it has neither."""
+    member = (EnterpriseMembership.objects.filter(enterprise=enterprise, position__in=("principal", "safety_manager"))
+              .select_related("user").order_by("pk").first())
+    return member.user if member else make_enterprise_user(enterprise, "safety_manager")
+
+
 # -- inspections -----------------------------------------------------------------------------------
 OFFICERS = [("张明", "32040001"), ("李强", "32040002")]
 

@@ -11,7 +11,7 @@ from enterprises.models import KeyDomain
 from inspections import services
 from inspections.models import Campaign
 
-from .factories import criterion, jpeg, make_inspection
+from .factories import criterion, enterprise_writer, jpeg, make_inspection
 from .test_plan_pages import frozen, page  # noqa: F401  (today is 2026-06-15)
 
 pytestmark = pytest.mark.django_db
@@ -62,9 +62,10 @@ def _major(world, enterprise, found, closed_on=None):
                                  failures={"DUST-04": {"major_criterion": criterion("DUST-3").pk}})
     hazard = inspection.hazards.get()
     if closed_on:
-        services.hazard_plan(hazard=hazard, by=world.bureau, responsible_person="王五", measures="加装泄爆片",
+        writer = enterprise_writer(enterprise)  # the enterprise rectifies, the bureau verifies
+        services.hazard_plan(hazard=hazard, by=writer, responsible_person="王五", measures="加装泄爆片",
                              funds=Decimal("5000"), emergency_plan="停用除尘系统")
-        services.hazard_submit(hazard=hazard, by=world.bureau, note="已整改", evidence=[jpeg()])
+        services.hazard_submit(hazard=hazard, by=writer, note="已整改", evidence=[jpeg()])
         services.hazard_verify(hazard=hazard, by=world.bureau, on=closed_on)
     return hazard
 

@@ -119,7 +119,7 @@ def test_the_jobs_queries_are_fixed_for_any_number_of_hazards(world, django_asse
     second = make_enterprise_user(world.e_hutang2, "safety_manager", username="manager2")
     for n in range(6):
         _hazard(world.e_hutang2, world.inspector, _days(n - 3))
-        _hazard(world.e_luoyang, world.inspector, _days(n - 3))
+        _hazard(world.e_luoyang, world.luoyang_inspector, _days(n - 3))
     result = run()
     # 14 hazards: e_hutang's 1 and 1, e_hutang2's 3 due soon (0, 1, 2 days) and 3 passed, e_luoyang's 3 and 3
     assert (result["due_soon"], result["overdue"]) == (7, 7)

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from enterprises.models import EnterpriseChange
@@ -86,10 +86,11 @@ def test_verification_by_someone_outside_the_township_is_refused(world):
     hazard = _general(world)
     _plan(hazard, world.principal)
     hazard_submit(hazard=hazard, by=world.principal, note="已更换", evidence=[jpeg()])
+    # who may verify is decided before the state: a refusal of the actor is a PermissionDenied (403)
     for outsider in (world.luoyang_inspector, world.principal, world.grid_member):
-        with pytest.raises(ValidationError) as exc:
+        with pytest.raises(PermissionDenied) as exc:
             hazard_verify(hazard=hazard, by=outsider)
-        assert "本镇" in _messages(exc) or "所在" in _messages(exc)
+        assert "本镇" in str(exc.value) or "所在" in str(exc.value)
     hazard.refresh_from_db()
     assert hazard.status == "submitted"
 
@@ -101,9 +102,9 @@ def test_major_hazard_is_district_supervised_and_verified_by_the_bureau(world):
     assert hazard.severity == "major" and hazard.district_supervised
     _plan(hazard, world.principal)
     hazard_submit(hazard=hazard, by=world.principal, note="已加装泄爆片", evidence=[jpeg()])
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(PermissionDenied) as exc:
         hazard_verify(hazard=hazard, by=world.inspector)
-    assert "区" in _messages(exc)
+    assert "区" in str(exc.value)
     hazard_verify(hazard=hazard, by=world.bureau)
     hazard.refresh_from_db()
     assert hazard.status == "closed"
@@ -157,7 +158,7 @@ def test_extension_granted_moves_the_deadline_refused_keeps_it(world):
     with pytest.raises(ValidationError):  # one pending request at a time
         hazard_extension_request(hazard=hazard, by=world.principal, new_deadline=old + datetime.timedelta(days=20),
                                  reason="再延")
-    with pytest.raises(ValidationError):  # another township does not decide
+    with pytest.raises(PermissionDenied):  # another township does not decide
         hazard_extension_decide(extension=ext, by=world.luoyang_inspector, grant=True)
     hazard_extension_decide(extension=ext, by=world.inspector, grant=True)
     hazard.refresh_from_db()
@@ -207,9 +208,10 @@ def test_submit_is_a_fixed_small_number_of_queries(world, django_assert_num_quer
     template = ChecklistTemplate.objects.get(code="general", region=None, status="published")
     answers = [{"item": i.pk, "result": "fail" if i.code == "GEN-12" else "pass"} for i in template.items.all()]
     finding = {"item_code": "GEN-12", "description": "灭火器过期", "deadline": D + datetime.timedelta(days=30)}
-    # savepoint; the checklist's items; the inspection and its audit row; the answers (one insert);
-    # savepoint; the hazard, its audit row and its event; releases
-    with django_assert_num_queries(11):
+    # savepoint; may the user inspect this enterprise (one EXISTS); the checklist's items; the
+    # inspection and its audit row; the answers (one insert); savepoint; the hazard, its audit row
+    # and its event; releases
+    with django_assert_num_queries(12):
         inspection_submit(enterprise=world.e_hutang2, by=world.inspector, kind="enforcement", inspected_on=D,
                           checklist=template, answers=answers, findings=[finding],
                           officers=[("张明", "32040001"), ("李强", "32040002")])

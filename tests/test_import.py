@@ -365,12 +365,13 @@ def test_import_form_refuses_xls_at_once(client, world):
 
 
 @pytest.mark.parametrize("username", ["grid", "principal", "auditor", "admin"])
-def test_import_pages_are_404_for_other_roles(client, world, username):
+def test_import_pages_are_403_for_other_roles(client, world, username):
+    """Importing is a step these roles never take: 403 (issue 8 §10), and nothing is written."""
     client.force_login(get_user_model().objects.get(username=username))
-    assert client.get(reverse("enterprises:import")).status_code == 404
-    assert client.get(reverse("enterprises:import_template")).status_code == 404
-    assert client.post(reverse("enterprises:import"), {"file": xlsx_file([row()])}).status_code == 404
-    assert Enterprise.objects.count() == 3
+    assert client.get(reverse("enterprises:import")).status_code == 403
+    assert client.get(reverse("enterprises:import_template")).status_code == 403
+    assert client.post(reverse("enterprises:import"), {"file": xlsx_file([row()])}).status_code == 403
+    assert Enterprise.objects.count() == 3 and not Job.objects.exists()
 
 
 def test_template_has_header_example_and_valid_values(client, world):

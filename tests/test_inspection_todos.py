@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from inspections import services
 from inspections.todos import inspections_todos
 
-from .factories import criterion, jpeg, make_inspection
+from .factories import criterion, enterprise_writer, jpeg, make_inspection
 from .test_plan_pages import frozen, page  # noqa: F401  (today is 2026-06-15)
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +27,14 @@ def _hazard(world, enterprise, found, deadline, major=False):
 
 
 def _rectify(hazard, by):
+    by = enterprise_writer(hazard.enterprise)  # only the enterprise takes its steps
     services.hazard_plan(hazard=hazard, by=by, responsible_person="王五", measures="整改", funds=Decimal("100"),
                          emergency_plan="临时措施")
 
 
 def _submit(hazard, by):
     _rectify(hazard, by)
-    services.hazard_submit(hazard=hazard, by=by, note="已整改", evidence=[jpeg()])
+    services.hazard_submit(hazard=hazard, by=enterprise_writer(hazard.enterprise), note="已整改", evidence=[jpeg()])
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def ledger(world):
     _submit(_hazard(w, w.e_hutang, D(2026, 6, 1), D(2026, 7, 15), major=True), w.principal)  # hD major, submitted
     h_e = _hazard(w, w.e_hutang2, D(2026, 6, 1), D(2026, 7, 5))              # hE rectifying, extension asked
     _rectify(h_e, w.bureau)
-    services.hazard_extension_request(hazard=h_e, by=w.bureau, new_deadline=D(2026, 8, 5), reason="设备到货延迟")
+    services.hazard_extension_request(hazard=h_e, by=enterprise_writer(h_e.enterprise), new_deadline=D(2026, 8, 5), reason="设备到货延迟")
     _hazard(w, w.e_luoyang, D(2026, 5, 1), D(2026, 6, 10))                   # hF 洛阳, overdue
     h_g = _hazard(w, w.e_hutang, D(2026, 5, 1), D(2026, 6, 1))               # hG closed: counts nowhere
     _submit(h_g, w.principal)

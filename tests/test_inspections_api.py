@@ -16,7 +16,7 @@ from inspections.services import (campaign_create, hazard_plan, hazard_submit, h
 from portal.attachments.models import Attachment
 from portal.submissions.models import Submission
 
-from .factories import OFFICERS, criterion, jpeg, make_inspection
+from .factories import OFFICERS, criterion, enterprise_writer, jpeg, make_inspection
 
 pytestmark = pytest.mark.django_db
 D = datetime.date(2022, 5, 10)
@@ -188,10 +188,13 @@ def test_multipart_on_the_spot_without_a_photo_is_refused(world):
 
 def test_only_inspectors_submit(world):
     before = _ledger()
-    for user in (world.principal, world.staff, world.grid_member, world.auditor, world.admin):
+    # in scope but not an inspector: 403; the auditor and the administrator see no enterprise: 404,
+    # as on the page
+    for user, expected in ((world.principal, 403), (world.staff, 403), (world.grid_member, 403),
+                           (world.auditor, 404), (world.admin, 404)):
         response = _client(user).post("/api/v1/inspections/", _submission(world.e_hutang), format="json",
                                       HTTP_IDEMPOTENCY_KEY=KEY)
-        assert response.status_code == 403, user
+        assert response.status_code == expected, user
     assert _ledger() == before
 
 
@@ -276,9 +279,10 @@ def test_send_back_and_out_of_order_steps(world):
     assert response.status_code == 400 and "evidence" in response.json()
     assert _ledger() == before
     principal.post(f"{url}submit/", {"note": "已更换", "evidence": [jpeg()]}, format="multipart")
-    # the principal cannot verify their own rectification
+    # the principal cannot verify their own rectification: a step the role never takes is a 403
     before = _ledger()
-    assert principal.post(f"{url}verify/", {}, format="json").status_code == 400
+    refused = principal.post(f"{url}verify/", {}, format="json")
+    assert refused.status_code == 403 and "验收" in _flat(refused.json())
     assert _ledger() == before
     back = inspector.post(f"{url}send-back/", {"reason": "照片看不清"}, format="json")
     assert back.status_code == 200
@@ -329,8 +333,9 @@ def test_extension_request_and_decision(world):
     asked = principal.post(f"{url}extension/", {"new_deadline": new, "reason": "设备未到"}, format="json")
     assert asked.status_code == 200
     assert asked.json()["extensions"][0]["status"] == "pending"
-    # the enterprise does not decide its own request
-    assert principal.post(f"{url}extension-decision/", {"grant": True}, format="json").status_code == 400
+    # the enterprise does not decide its own request (403), and the request stays pending
+    assert principal.post(f"{url}extension-decision/", {"grant": True}, format="json").status_code == 403
+    assert HazardExtension.objects.get().status == "pending"
     refused = inspector.post(f"{url}extension-decision/", {"grant": False}, format="json")
     assert refused.status_code == 400 and "note" in refused.json()
     granted = inspector.post(f"{url}extension-decision/", {"grant": True, "note": "同意"}, format="json")
@@ -341,7 +346,10 @@ def test_extension_request_and_decision(world):
 def test_suspend_changes_the_roster_status(world):
     hazard = _hazard(world)
     url = f"/api/v1/hazards/{hazard.pk}/suspend/"
-    assert _client(world.principal).post(url, {"reason": "x"}, format="json").status_code == 400
+    refused = _client(world.principal).post(url, {"reason": "x"}, format="json")
+    assert refused.status_code == 403 and "执法" in _flat(refused.json())
+    world.e_hutang.refresh_from_db()
+    assert world.e_hutang.status == "producing"
     response = _client(world.inspector).post(url, {"reason": "除尘系统失效", "effective_date": "2022-05-11"},
                                              format="json")
     assert response.status_code == 200 and response.json()["suspension_ordered"] is True
@@ -359,7 +367,8 @@ def test_a_major_hazard_is_verified_by_the_bureau(world):
     hazard_submit(hazard=hazard, by=world.principal, note="已加装", evidence=[jpeg()])
     url = f"/api/v1/hazards/{hazard.pk}/verify/"
     refused = _client(world.inspector).post(url, {}, format="json")
-    assert refused.status_code == 400 and "重大" in _flat(refused.json())
+    assert refused.status_code == 403 and "重大" in _flat(refused.json())
+    assert Hazard.objects.get(pk=hazard.pk).status == "submitted"
     assert _client(world.bureau).post(url, {}, format="json").json()["status"] == "closed"
     assert _client(world.bureau).get("/api/v1/hazards/?district_supervised=true").json()["count"] == 1
 
@@ -563,8 +572,9 @@ def test_campaign_not_cleared(world):
         make_inspection(enterprise, by, inspected_on=D, checklist="dust",
                         failures={"DUST-03": {"major_criterion": criterion().pk}})
     closed = Hazard.objects.get(enterprise=world.e_luoyang)
-    hazard_plan(hazard=closed, by=world.bureau, responsible_person="赵六", measures="加装", funds=1, emergency_plan="停用")
-    hazard_submit(hazard=closed, by=world.bureau, note="已加装", evidence=[jpeg()])
+    writer = enterprise_writer(world.e_luoyang)
+    hazard_plan(hazard=closed, by=writer, responsible_person="赵六", measures="加装", funds=1, emergency_plan="停用")
+    hazard_submit(hazard=closed, by=writer, note="已加装", evidence=[jpeg()])
     hazard_verify(hazard=closed, by=world.bureau, on=datetime.date(2022, 7, 1))
     client = _client(world.bureau)
     assert client.get("/api/v1/campaigns/").json()["results"][0]["kind_display"] == "百日清零"

@@ -135,7 +135,8 @@ def fig(world):
     enterprise_change_status(enterprise=w.d_gone, by=w.bureau, status="deregistered", effective_date=D(2022, 5, 1),
                              reason="注销")
     make_inspection(w.d_small, w.inspector, inspected_on=D(2022, 4, 16))
-    make_inspection(w.d_luoyang, w.grid_member, kind="patrol", inspected_on=D(2022, 5, 5), officers=())
+    # a patrol outside the grid member's cells is the township's (a grid member patrols only their cells)
+    make_inspection(w.d_luoyang, w.luoyang_inspector, kind="patrol", inspected_on=D(2022, 5, 5), officers=())
     i5 = make_inspection(w.e_hutang2, w.inspector, inspected_on=D(2022, 5, 15), plan_item=item[w.e_hutang2.pk],
                          failures={"GEN-12": {"deadline": D(2022, 6, 15)}})
     enterprise_transfer(enterprise=w.e_hutang2, by=w.bureau, township=w.luoyang, effective_date=D(2022, 5, 20),

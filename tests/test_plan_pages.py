@@ -94,9 +94,12 @@ def test_a_period_outside_the_year_is_refused_in_chinese_and_creates_nothing(wor
 def test_roles_without_plans_get_404(world, client):
     plan = annual_plan(world)
     for user in (world.grid_member, world.principal, world.auditor, world.admin):
-        for url in ("/inspections/plans/", "/inspections/plans/new/", f"/inspections/plans/{plan.pk}/"):
+        for url in ("/inspections/plans/", f"/inspections/plans/{plan.pk}/"):
             response, _ = page(client, user, url)
             assert response.status_code == 404, (user, url)
+        # making a plan is a step the role never takes: 403, as in the API
+        response, _ = page(client, user, "/inspections/plans/new/")
+        assert response.status_code == 403, user
 
 
 # -- adding items -----------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def django_errors(exc):
 
 
 def call_service(service, **kwargs):
+    """The service's ``ValidationError`` as a 400; its ``PermissionDenied`` (who may not) stays a 403."""
     try:
         return service(**kwargs)
     except DjangoValidationError as exc:
@@ -57,14 +58,9 @@ def required_id(data, name):
 
 
 def may_inspect(user):
-    """Who submits inspections, reports hazards as an inspector, plans and decides penalties: bureau
-    staff and township inspectors (a cross-inspector through the scope grant), the superuser."""
-    return user.is_authenticated and (user.is_superuser or user.role in scope.REGION_ROLES)
-
-
-def region_contains(user, region):
-    """Whether a plan of ``region`` is the user's own to change (a cross-inspector only reads it)."""
-    return user.is_superuser or (user.region_id is not None and region.path.startswith(user.region.path))
+    """Who submits inspections and reports hazards as an inspector (``inspect`` in the capability
+    table): bureau staff and township inspectors (a cross-inspector through the scope grant), the superuser."""
+    return scope.can(user, "inspect")
 
 
 # -- attachments ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """/api/v1/hazards/: the hazard ledger, a report outside an inspection, and each step of the life
 cycle as a POST action (plan, submit, verify, send-back, extension, extension-decision, suspend)."""
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,13 +9,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from enterprises.models import Enterprise
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 
 from .. import services
 from ..filters import HazardFilter
 from ..models import Hazard, HazardEvent, HazardExtension, HazardSeverity, HazardSource, HazardStatus
 from .common import (PARSERS, AttachmentSerializer, PhotosMixin, attachments_of, call_service, criterion_field,
-                     enum_field, may_inspect, required_id)
+                     enum_field, required_id)
 
 
 class HazardSerializer(serializers.ModelSerializer):
@@ -176,9 +176,15 @@ class HazardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "enterprise__township", "township", "major_criterion").prefetch_related("extensions").get(pk=hazard.pk)
         return Response(HazardDetailSerializer(hazard, context=self.get_serializer_context()).data, status=code)
 
-    def _act(self, request, pk, input_serializer, service, **extra):
-        """scope (404 / 403), then the input (400), then the service (400 with its messages)."""
-        hazard = scope.get_for_change(request.user, Hazard.objects.select_related("enterprise__township"), pk=pk)
+    def _hazard(self, request, pk, capability):
+        """scope (404), then who may take the step (403, saying why): before the input is read."""
+        hazard, _can = scope.get(request.user, Hazard.objects.select_related("enterprise__township"), pk=pk)
+        services.hazard_require(request.user, capability, hazard)
+        return hazard
+
+    def _act(self, request, pk, capability, input_serializer, service, **extra):
+        """scope (404), the actor (403), then the input (400), then the service (403 / 400 with its messages)."""
+        hazard = self._hazard(request, pk, capability)
         serializer = input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         call_service(service, hazard=hazard, by=request.user, **serializer.validated_data, **extra)
@@ -194,11 +200,10 @@ class HazardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         member = scope.membership(user)
         if member is not None:
             enterprise_id, source = member.enterprise_id, HazardSource.SELF_CHECK
-        elif may_inspect(user):
+        else:  # scope first (404), then who may report (403)
             enterprise_id, source = required_id(request.data, "enterprise"), HazardSource.REPORT
-        else:
-            raise PermissionDenied
-        enterprise = scope.get_for_change(user, Enterprise.objects.select_related("township"), pk=enterprise_id)
+        enterprise = scope.get_for(user, Enterprise.objects.select_related("township"), caps.REPORT_HAZARD,
+                                   pk=enterprise_id)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("enterprise")
@@ -210,35 +215,35 @@ class HazardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                           "rectifying; may be revised while rectifying.")
     @action(detail=True, methods=["post"], filter_backends=[])
     def plan(self, request, pk=None):
-        return self._act(request, pk, HazardPlanSerializer, services.hazard_plan)
+        return self._act(request, pk, caps.RECTIFY, HazardPlanSerializer, services.hazard_plan)
 
     @_hazard_action(HazardSubmitSerializer, "Reported fixed, with evidence files (multipart, field evidence): "
                                             "rectifying → submitted.")
     @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
-        return self._act(request, pk, HazardSubmitSerializer, services.hazard_submit)
+        return self._act(request, pk, caps.RECTIFY, HazardSubmitSerializer, services.hazard_submit)
 
     @_hazard_action(NoteSerializer, "Verified fixed: submitted → closed (the township for general hazards, "
                                     "bureau staff for major ones).")
     @action(detail=True, methods=["post"], filter_backends=[])
     def verify(self, request, pk=None):
-        return self._act(request, pk, NoteSerializer, services.hazard_verify)
+        return self._act(request, pk, caps.VERIFY_HAZARD, NoteSerializer, services.hazard_verify)
 
     @_hazard_action(ReasonSerializer, "Not fixed as reported: submitted → rectifying, with the reason.")
     @action(detail=True, methods=["post"], url_path="send-back", filter_backends=[])
     def send_back(self, request, pk=None):
-        return self._act(request, pk, ReasonSerializer, services.hazard_send_back)
+        return self._act(request, pk, caps.VERIFY_HAZARD, ReasonSerializer, services.hazard_send_back)
 
     @_hazard_action(ExtensionRequestSerializer, "The enterprise asks to move the deadline (one request at a time).")
     @action(detail=True, methods=["post"], filter_backends=[])
     def extension(self, request, pk=None):
-        return self._act(request, pk, ExtensionRequestSerializer, services.hazard_extension_request)
+        return self._act(request, pk, caps.RECTIFY, ExtensionRequestSerializer, services.hazard_extension_request)
 
     @_hazard_action(ExtensionDecisionSerializer, "Grant or refuse the hazard's pending extension request (whoever "
                                                  "verifies the hazard decides).")
     @action(detail=True, methods=["post"], url_path="extension-decision", filter_backends=[])
     def extension_decision(self, request, pk=None):
-        hazard = scope.get_for_change(request.user, Hazard.objects.select_related("enterprise__township"), pk=pk)
+        hazard = self._hazard(request, pk, caps.DECIDE_EXTENSION)
         serializer = ExtensionDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         extension = hazard.extensions.filter(status=HazardExtension.Status.PENDING).first()
@@ -252,4 +257,4 @@ class HazardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                        "roster status becomes suspended.")
     @action(detail=True, methods=["post"], filter_backends=[])
     def suspend(self, request, pk=None):
-        return self._act(request, pk, SuspendSerializer, services.hazard_suspend)
+        return self._act(request, pk, caps.INSPECT, SuspendSerializer, services.hazard_suspend)

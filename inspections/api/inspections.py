@@ -1,6 +1,5 @@
 """/api/v1/inspections/: the inspections a user may see, and the field submission — idempotent by
 its client key (``portal.submissions.api_submit_once``), as JSON or as a multipart form with photos."""
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from portal.submissions.api import api_submit_once
 from .. import services
 from ..filters import InspectionFilter
 from ..models import CheckingLevel, ChecklistTemplate, Hazard, Inspection, InspectionAnswer, InspectionKind
-from .common import PARSERS, JSONListField, PhotosMixin, criterion_field, enum_field, may_inspect
+from .common import PARSERS, JSONListField, PhotosMixin, criterion_field, enum_field, required_id
 
 SUBMIT_KIND = "inspections.submit"
 
@@ -152,8 +151,9 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                     "no key is a 400. " + MULTIPART_HELP)
     def create(self, request, *args, **kwargs):
         user = request.user
-        if not may_inspect(user):
-            raise PermissionDenied
+        # scope (404), then who may inspect (403), before the input is read (400): like the page
+        scope.get_for(user, Enterprise.objects.all(), "inspect", pk=required_id(request.data, "enterprise"),
+                      message=_("Only inspectors may submit inspections."))
 
         def handler():
             serializer = InspectionSubmitSerializer(data=request.data)

@@ -1,18 +1,20 @@
 """/api/v1/penalties/ (administrative penalties following an inspection) and /api/v1/campaigns/
-(with the enterprises not cleared at a campaign's end)."""
+(created by a district or township, with the enterprises not cleared at a campaign's end)."""
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from enterprises.models import Enterprise
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 
 from .. import services
 from ..filters import PenaltyFilter
 from ..models import Campaign, Inspection, Penalty
-from .common import call_service, enum_field, may_inspect, required_id
+from .common import call_service, enum_field, required_id
 
 
 # -- penalties ---------------------------------------------------------------------------------------------------------
@@ -50,10 +52,10 @@ class PenaltyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return scope.visible(self.request.user, Penalty.objects.select_related("enterprise", "township"))
 
     def create(self, request, *args, **kwargs):
-        if not may_inspect(request.user):
-            raise PermissionDenied
-        inspection = scope.get_for_change(request.user, Inspection.objects.all(),
-                                          pk=required_id(request.data, "inspection"))
+        # scope (404), then who may decide (403), before the input is read (400)
+        inspection = scope.get_for(request.user, Inspection.objects.all(), caps.PENALISE,
+                                   pk=required_id(request.data, "inspection"),
+                                   message=_("Only inspectors decide administrative penalties."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -65,7 +67,7 @@ class PenaltyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="status", filter_backends=[])
     def set_status(self, request, pk=None):
         """Executed or revoked (a revoked penalty changes no more)."""
-        penalty = scope.get_for_change(request.user, Penalty.objects.all(), pk=pk)
+        penalty = scope.get_for(request.user, Penalty.objects.all(), caps.PENALISE, pk=pk)
         serializer = PenaltyStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         penalty = call_service(services.penalty_set_status, penalty=penalty, by=request.user,
@@ -86,6 +88,18 @@ class CampaignSerializer(serializers.ModelSerializer):
                   "targets", "created_at"]
 
 
+class CampaignCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    kind = enum_field(Campaign.Kind, "CampaignKindEnum")
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    region = serializers.IntegerField(
+        required=False, allow_null=True,
+        help_text="Only for the superuser: the campaign's district or township. Everyone else runs campaigns "
+                  "of their own region.")
+
+
 class NotClearedSerializer(serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     open_at_end = serializers.IntegerField(read_only=True, help_text="Major hazards open at the campaign's end.")
@@ -96,7 +110,7 @@ class NotClearedSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "township", "township_name", "open_at_end", "still_open"]
 
 
-class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Campaigns of the user's region; not-cleared lists the targets with major hazards open at its end."""
 
     serializer_class = CampaignSerializer
@@ -106,6 +120,26 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return scope.visible(self.request.user, Campaign.objects.select_related("region").prefetch_related("targets"))
+
+    def get_serializer_class(self):
+        return CampaignCreateSerializer if self.action == "create" else CampaignSerializer
+
+    @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer},
+                   description="A campaign of the user's own district or township (the page's \"new campaign\"); "
+                               "its targets are added on the campaign page.")
+    def create(self, request, *args, **kwargs):
+        user = request.user
+        if not scope.can(user, caps.MANAGE_CAMPAIGNS):  # before the input: a 403, not field errors
+            raise PermissionDenied(_("Your account may not take this step."))
+        serializer = CampaignCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        requested = data.pop("region", None)
+        region = scope.bound_region(user)
+        if user.is_superuser and requested is not None:
+            region = scope.regions(user).filter(pk=requested).first()
+        campaign = call_service(services.campaign_create, region=region, by=user, **data)
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=NotClearedSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], url_path="not-cleared", filter_backends=[])

@@ -11,13 +11,13 @@ from rest_framework.response import Response
 
 from enterprises.models import Enterprise
 from grid.models import PATH_STEP
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
-from portal.accounts.models import Role
 
 from .. import services
 from ..filters import PlanFilter
 from ..models import InspectionPlan, PlanItem
-from .common import call_service, enum_field, may_inspect, region_contains
+from .common import call_service, enum_field
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -107,19 +107,17 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return PlanDetailSerializer if self.action == "retrieve" else PlanSerializer
 
     def _for_change(self, pk):
-        plan = scope.get_for_change(self.request.user, InspectionPlan.objects.select_related("region"), pk=pk)
-        if not region_contains(self.request.user, plan.region):
-            raise PermissionDenied
-        return plan
+        """404 out of scope; 403 unless the user's unit made the plan (a cross-inspector only reads it)."""
+        return scope.get_for(self.request.user, InspectionPlan.objects.select_related("region"), caps.PLAN, pk=pk)
 
     @extend_schema(responses={201: PlanDetailSerializer})
     def create(self, request, *args, **kwargs):
-        if not may_inspect(request.user):
-            raise PermissionDenied
+        if not scope.can(request.user, caps.PLAN):  # before the input: a 403, not field errors
+            raise PermissionDenied(_("Your account may not take this step."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        region = request.user.region
+        region = scope.bound_region(request.user)
         requested = data.pop("region", None)
         if request.user.is_superuser and requested is not None:
             region = scope.regions(request.user).filter(pk=requested).first()
@@ -157,9 +155,9 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 _("No enterprise you may see has the id %(ids)s.") % {"ids": "、".join(map(str, unknown))}]})
         assignee = None
         if data.get("assignee") is not None:
-            assignee = get_user_model().objects.filter(
-                pk=data["assignee"], is_active=True, role=Role.TOWNSHIP_INSPECTOR,
-                region__path__startswith=plan.region.path[:PATH_STEP * 2]).select_related("region").first()
+            assignee = scope.cross_inspectors(get_user_model().objects).filter(
+                pk=data["assignee"], region__path__startswith=plan.region.path[:PATH_STEP * 2]
+            ).select_related("region").first()
             if assignee is None:
                 raise serializers.ValidationError({"assignee": [_("Pick a township inspector of this district.")]})
         added = call_service(services.plan_items_add, plan=plan, by=request.user, enterprises=enterprises,

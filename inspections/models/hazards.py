@@ -106,7 +106,19 @@ class Hazard(models.Model):
         region = "enterprise__township"
         enterprise = "enterprise"
         cell = "enterprise__grid_cell"
-        enterprise_writable = True
+        change = ("rectify", "verify_hazard", "inspect")
+        # the enterprise rectifies its own hazards; the township verifies a general hazard and the
+        # district a major one (挂牌督办), within the enterprise's current township
+        owners = {"rectify": ("enterprise", "enterprise_id"),
+                  "verify_hazard": ("region", "verifying_unit"),
+                  "decide_extension": ("region", "verifying_unit")}
+
+    @property
+    def verifying_unit(self):
+        """The region whose users verify this hazard and decide its extensions: the enterprise's
+        (current) township for a general hazard, its district for a major one."""
+        township = self.enterprise.township
+        return township.parent if self.severity == HazardSeverity.MAJOR else township
 
     class Meta:
         verbose_name = _("hazard")
@@ -213,6 +225,10 @@ class HazardExtension(models.Model):
     class Scope:
         region = "hazard__enterprise__township"
         enterprise = "hazard__enterprise"
+        cell = "hazard__enterprise__grid_cell"  # whoever reads the hazard reads its extension requests
+        change = ("rectify", "decide_extension")
+        owners = {"rectify": ("enterprise", "hazard__enterprise_id"),
+                  "decide_extension": ("region", "hazard__verifying_unit")}
 
     class Meta:
         verbose_name = _("deadline extension")

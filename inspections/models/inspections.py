@@ -72,6 +72,7 @@ class Inspection(models.Model):
         region = "enterprise__township"
         enterprise = "enterprise"
         cell = "enterprise__grid_cell"
+        change = ("inspect",)
 
     class Meta:
         verbose_name = _("inspection")

@@ -38,6 +38,7 @@ class Penalty(models.Model):
     class Scope:
         region = "enterprise__township"
         enterprise = "enterprise"
+        change = ("penalise",)
 
     class Meta:
         verbose_name = _("administrative penalty")

@@ -45,6 +45,9 @@ class InspectionPlan(models.Model):
 
     class Scope:
         region = "region"
+        # a plan is changed by its making unit (or one above it); units below carry it out
+        change = ("plan",)
+        owners = {"plan": ("region", "region")}
 
     class Meta:
         verbose_name = _("enforcement plan")
@@ -85,6 +88,8 @@ class PlanItem(models.Model):
         # an item is seen by whoever sees its plan (the assigned cross-inspector through the grant)
         region = "plan__region"
         enterprise = None
+        change = ("plan",)
+        owners = {"plan": ("region", "plan__region")}
 
     class Meta:
         verbose_name = _("plan item")
@@ -127,6 +132,8 @@ class Campaign(models.Model):
 
     class Scope:
         region = "region"
+        change = ("manage_campaigns",)
+        owners = {"manage_campaigns": ("region", "region")}
 
     class Meta:
         verbose_name = _("campaign")

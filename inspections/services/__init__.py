@@ -2,7 +2,7 @@
 from .checklists import (checklist_current, checklist_mark_used, checklist_new_version,  # noqa: F401
                          checklist_publish)
 from .hazards import (FIVE_IN_PLACE, hazard_extension_decide, hazard_extension_request,  # noqa: F401
-                      hazard_may_verify, hazard_plan, hazard_report, hazard_send_back, hazard_submit,
+                      hazard_may_verify, hazard_plan, hazard_report, hazard_require, hazard_send_back, hazard_submit,
                       hazard_suspend, hazard_verify, hazards_due_soon, hazards_overdue)
 from .inspections import (CORRECTABLE, checking_level_for, checklist_items_for,  # noqa: F401
                           inspection_correct, inspection_submit)

@@ -7,9 +7,12 @@ message and changes nothing, whichever page or API sent it.
         │                  └──────send back───────┘
         └── (closed on the spot at report time, general hazards only)
 
-Who verifies (and decides extensions): general hazards — the township (a township inspector of
-the enterprise's township, or bureau staff above it); major hazards — the district bureau (bureau
-staff of a region containing the township), as district-supervised hazards (挂牌督办).
+Who may take each step is ``scope.can``'s answer, asked first by every service (``PermissionDenied``,
+a 403), before the hazard's state (``ValidationError``, a 400): the enterprise's steps (plan,
+evidence, extension request) are its principal's or safety manager's (``rectify``); verification
+and extension decisions (``verify_hazard``, ``decide_extension``) belong to the hazard's
+``verifying_unit`` — the township for general hazards (a township inspector of the enterprise's
+township, or bureau staff above it), the district bureau for major ones (挂牌督办).
 """
 import datetime
 
@@ -20,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Status as EnterpriseStatus
 from enterprises.services import enterprise_change_status
-from portal.accounts.models import Role
+from portal.accounts import capabilities as caps
+from portal.accounts import scope
 from portal.attachments.services import attachment_create
 from portal.rules.services import threshold
 
@@ -54,26 +58,42 @@ def _attach(owner, files, by):
 def hazard_may_verify(user, hazard):
     """Whether ``user`` verifies ``hazard`` (and decides its extensions): the township for general
     hazards, the district bureau for major ones; always within the enterprise's current township."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    region = user.region if user.role in (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR) else None
-    if region is None or not hazard.enterprise.township.path.startswith(region.path):
-        return False
+    return scope.can(user, caps.VERIFY_HAZARD, hazard)
+
+
+def _verifier_refusal(hazard):
     if hazard.severity == HazardSeverity.MAJOR:
-        return user.role == Role.BUREAU_STAFF
-    return True
+        return _("Major hazards are supervised by the district: only bureau staff responsible for this "
+                 "enterprise's township may verify them or decide on extensions.")
+    return _("Only the inspectors of this enterprise's township (or the bureau above it) may verify this hazard "
+             "or decide on its extensions.")
 
 
-def _require_verifier(user, hazard):
-    if not hazard_may_verify(user, hazard):
-        if hazard.severity == HazardSeverity.MAJOR:
-            raise ValidationError(_("Major hazards are supervised by the district: only bureau staff responsible "
-                                    "for this enterprise's township may verify them or decide on extensions."),
-                                  code="not_verifier")
-        raise ValidationError(_("Only the inspectors of this enterprise's township (or the bureau above it) may "
-                                "verify this hazard or decide on its extensions."), code="not_verifier")
+def _require_verifier(user, hazard, capability=caps.VERIFY_HAZARD):
+    scope.require(user, capability, hazard, _verifier_refusal(hazard))
+
+
+def _require_enterprise(user, hazard):
+    scope.require(user, caps.RECTIFY, hazard, _(
+        "Only the principal or safety manager of the hazard's enterprise takes this step."))
+
+
+def _require_inspector(user, hazard):
+    scope.require(user, caps.INSPECT, hazard, _("Only inspectors may order production suspended."))
+
+
+def hazard_require(user, capability, hazard):
+    """``PermissionDenied``, saying why in Chinese, unless ``user`` may take a step of ``capability``
+    on ``hazard``: what each service checks first, and what a page or an endpoint asks before it
+    reads its input (so a step the user may never take is a 403, not a form's errors)."""
+    if capability in (caps.VERIFY_HAZARD, caps.DECIDE_EXTENSION):
+        _require_verifier(user, hazard, capability)
+    elif capability == caps.RECTIFY:
+        _require_enterprise(user, hazard)
+    elif capability == caps.INSPECT:
+        _require_inspector(user, hazard)
+    else:
+        scope.require(user, capability, hazard)
 
 
 @transaction.atomic
@@ -81,6 +101,10 @@ def hazard_report(*, enterprise, by, description, found_on, deadline, major_crit
                   source=HazardSource.INSPECTION, inspection=None, item_code="", photos=(), on_the_spot=False):
     """Enter a hazard in the ledger. Picking a major-hazard criterion makes it major (and district
     supervised). ``on_the_spot``: fixed during the visit — closed at once, with a photo."""
+    if inspection is None:
+        scope.require(by, caps.REPORT_HAZARD, enterprise)
+    else:  # a finding of an inspection or patrol: inspection_submit checked the enterprise
+        scope.require(by, caps.PATROL if source == HazardSource.PATROL else caps.INSPECT)
     errors = {}
     today = timezone.localdate()
     if not (description or "").strip():
@@ -143,6 +167,7 @@ def hazard_plan(*, hazard, by, responsible_person, measures, funds, emergency_pl
     reported, moved only by an extension — and the interim emergency measures): reported → rectifying.
     A plan may be revised while rectifying."""
     hazard = _locked(hazard)
+    _require_enterprise(by, hazard)
     _require(hazard, HazardStatus.REPORTED, HazardStatus.RECTIFYING)
     errors = {}
     if not (responsible_person or "").strip():
@@ -171,6 +196,7 @@ def hazard_plan(*, hazard, by, responsible_person, measures, funds, emergency_pl
 def hazard_submit(*, hazard, by, note, evidence):
     """The enterprise reports the hazard fixed, with evidence (photos or a PDF): rectifying → submitted."""
     hazard = _locked(hazard)
+    _require_enterprise(by, hazard)
     _require(hazard, HazardStatus.RECTIFYING)
     errors = {}
     if not (note or "").strip():
@@ -190,10 +216,10 @@ def hazard_submit(*, hazard, by, note, evidence):
 def hazard_verify(*, hazard, by, note="", on=None):
     """Verified fixed: submitted → closed, by the township (general) or the district (major)."""
     hazard = _locked(hazard)
+    _require_verifier(by, hazard)
     if hazard.status == HazardStatus.CLOSED:
         raise ValidationError(_("This hazard has already been verified closed."), code="already_closed")
     _require(hazard, HazardStatus.SUBMITTED)
-    _require_verifier(by, hazard)
     hazard.status = HazardStatus.CLOSED
     hazard.closed_on = on or timezone.localdate()
     hazard.closed_by = by
@@ -210,8 +236,8 @@ def hazard_verify(*, hazard, by, note="", on=None):
 def hazard_send_back(*, hazard, by, reason):
     """Not fixed as reported: submitted → rectifying, with the reason the enterprise reads."""
     hazard = _locked(hazard)
-    _require(hazard, HazardStatus.SUBMITTED)
     _require_verifier(by, hazard)
+    _require(hazard, HazardStatus.SUBMITTED)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the rectification is sent back.")})
     hazard.status = HazardStatus.RECTIFYING
@@ -223,6 +249,7 @@ def hazard_send_back(*, hazard, by, reason):
 @transaction.atomic
 def hazard_extension_request(*, hazard, by, new_deadline, reason):
     hazard = _locked(hazard)
+    _require_enterprise(by, hazard)
     _require(hazard, HazardStatus.REPORTED, HazardStatus.RECTIFYING)
     errors = {}
     if new_deadline is None:
@@ -249,11 +276,11 @@ def hazard_extension_decide(*, extension, by, grant, note=""):
     """Grant (the deadline moves) or refuse a pending request."""
     extension = HazardExtension.objects.select_for_update().get(pk=extension.pk)
     hazard = _locked(extension.hazard)
+    _require_verifier(by, hazard, caps.DECIDE_EXTENSION)
     if extension.status != HazardExtension.Status.PENDING:
         raise ValidationError(_("This extension request has already been decided."), code="extension_decided")
     if not hazard.is_open:
         raise ValidationError(_("This hazard is closed: its deadline no longer changes."), code="out_of_order")
-    _require_verifier(by, hazard)
     if not grant and not (note or "").strip():
         raise ValidationError({"note": _("Say why the extension is refused.")})
     extension.status = HazardExtension.Status.GRANTED if grant else HazardExtension.Status.REFUSED
@@ -273,13 +300,12 @@ def hazard_suspend(*, hazard, by, reason, effective_date=None):
     """Order production suspended until rectified (停产整改): the enterprise's roster status becomes
     suspended, recorded as a roster change (``enterprises.services``)."""
     hazard = _locked(hazard)
+    _require_inspector(by, hazard)
     if not hazard.is_open:
         raise ValidationError(_("This hazard is closed: there is nothing to suspend production for."),
                               code="out_of_order")
     if hazard.suspension_ordered:
         raise ValidationError(_("Production has already been suspended for this hazard."), code="already_suspended")
-    if by.role not in (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR) and not by.is_superuser:
-        raise ValidationError(_("Only inspectors may order production suspended."), code="not_inspector")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the suspension order.")})
     enterprise = hazard.enterprise

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid.models import Region
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.attachments.services import attachment_create
 
@@ -82,6 +83,10 @@ def inspection_submit(*, enterprise, by, kind, inspected_on, checklist, answers=
     ``findings``: ``[{"item_code", "description", "location", "deadline", "major_criterion",
     "on_the_spot", "photos"}]``; every non-compliant item needs at least one finding with its code.
     ``officers``: ``[(name, certificate number), (name, certificate number)]`` for officers' kinds."""
+    if kind == InspectionKind.PATROL:  # a grid member's round, or an inspector's
+        scope.require(by, caps.PATROL, enterprise, _("Only grid members and inspectors submit patrols."))
+    else:
+        scope.require(by, caps.INSPECT, enterprise, _("Only inspectors may submit inspections."))
     errors = {}
     today = timezone.localdate()
     if kind not in InspectionKind.values:
@@ -170,6 +175,7 @@ CORRECTABLE = ("inspected_on", "checking_level", "summary", "officer_1_name", "o
 @transaction.atomic
 def inspection_correct(*, inspection, by, reason, **fields):
     """Change a submitted inspection; each changed field is recorded with its before and after value."""
+    scope.require(by, caps.INSPECT, inspection, _("Only inspectors may correct inspections."))
     unknown = set(fields) - set(CORRECTABLE)
     if unknown:
         raise ValidationError(_("These fields cannot be corrected: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})

@@ -6,12 +6,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.accounts import capabilities as caps
+from portal.accounts import scope
+
 from ..models import Penalty
+
+
+def _refusal():
+    return _("Only inspectors decide administrative penalties.")
 
 
 @transaction.atomic
 def penalty_create(*, inspection, by, decided_on, violation, legal_basis, fine, decision_number="",
                    status=Penalty.Status.DECIDED):
+    scope.require(by, caps.PENALISE, inspection, _refusal())
     errors = {}
     try:
         fine = Decimal(str(fine))
@@ -45,6 +53,7 @@ def penalty_create(*, inspection, by, decided_on, violation, legal_basis, fine, 
 
 @transaction.atomic
 def penalty_set_status(*, penalty, by, status):
+    scope.require(by, caps.PENALISE, penalty, _refusal())
     penalty = Penalty.objects.select_for_update().get(pk=penalty.pk)
     if status not in Penalty.Status.values:
         raise ValidationError({"status": _("Unknown status.")})

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, Status
 from grid.models import PATH_STEP, Region
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
-from portal.accounts.models import Role
 from portal.sampling.services import sample_draw
 
 from ..models import Campaign, HazardStatus, Inspection, InspectionPlan, PlanItem
@@ -23,7 +23,9 @@ from ..models import Campaign, HazardStatus, Inspection, InspectionPlan, PlanIte
 
 @transaction.atomic
 def plan_create(*, region, by, title, year, kind=InspectionPlan.Kind.ANNUAL, start=None, end=None, description=""):
-    """A plan of the district bureau or a township for a year (the whole year unless narrowed)."""
+    """A plan of the district bureau or a township for a year (the whole year unless narrowed), made
+    by a user bound within ``region``."""
+    _require_unit_may(by, caps.PLAN, region)
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("Give the plan a title.")
@@ -46,14 +48,17 @@ def plan_create(*, region, by, title, year, kind=InspectionPlan.Kind.ANNUAL, sta
     return plan
 
 
-def _require_unit(by, region):
-    """Only the unit that made a plan or campaign (or one above it) changes it; units below read it."""
-    if by is None or by.is_superuser:
-        return
-    own = scope.bound_region(by)
-    if own is None or not region.path.startswith(own.path):
-        raise ValidationError(_("Only %(unit)s (or the bureau above it) may change this.") % {"unit": region.name},
-                              code="not_owner")
+def _require_unit(by, capability, obj):
+    """Only the unit that made a plan or campaign (or one above it) changes it; units below read it
+    (``Scope.owners`` of the model)."""
+    scope.require(by, capability, obj, _("Only %(unit)s (or the bureau above it) may change this.") % {
+        "unit": obj.region.name if hasattr(obj, "region") else obj.plan.region.name})
+
+
+def _require_unit_may(by, capability, region):
+    """A new plan or campaign of ``region``: made by a user bound within it (or above it)."""
+    scope.require_within(by, capability, region, _("Only %(unit)s (or the bureau above it) may change this.") % {
+        "unit": region.name} if region is not None else None)
 
 
 def _check_due(plan, due_date):
@@ -69,7 +74,7 @@ def _check_assignee(plan, assignee, enterprises):
         return
     if assignee is None:
         raise ValidationError({"assignee": _("A cross-inspection assigns an inspector to each enterprise.")})
-    if assignee.role != Role.TOWNSHIP_INSPECTOR or assignee.region_id is None:
+    if not scope.is_cross_inspector(assignee):
         raise ValidationError({"assignee": _("Cross-inspections are assigned to township inspectors.")})
     own = [e.name for e in enterprises if e.township.path.startswith(assignee.region.path)]
     if own:
@@ -87,7 +92,7 @@ def plan_items_add(*, plan, by, enterprises, due_date, assignee=None, source=Pla
     verification checks of deregistered enterprises all year (对已销号企业开展核查工作（全年）), which
     a plan then targets explicitly."""
     plan = InspectionPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
-    _require_unit(by, plan.region)
+    _require_unit(by, caps.PLAN, plan)
     if plan.status == InspectionPlan.Status.CLOSED:
         raise ValidationError(_("The plan is closed."), code="plan_closed")
     _check_due(plan, due_date)
@@ -117,7 +122,7 @@ def plan_items_sample(*, plan, by, queryset, due_date, n=None, percent=None, see
     the drawn enterprises to the plan. ``params`` (the roster filter's query parameters) are stored
     with the draw beside its readable ``description``. Deregistered enterprises are in the
     population only with ``include_deregistered`` (as ``plan_items_add``). Returns the ``Sample``."""
-    _require_unit(by, plan.region)
+    _require_unit(by, caps.PLAN, plan)
     if not include_deregistered:
         queryset = queryset.exclude(status=Status.DEREGISTERED)
     sample = sample_draw(queryset=queryset, by=by, n=n, percent=percent, seed=seed, region=plan.region,
@@ -133,7 +138,7 @@ def plan_items_sample(*, plan, by, queryset, due_date, n=None, percent=None, see
 
 @transaction.atomic
 def plan_item_remove(*, item, by):
-    _require_unit(by, item.plan.region)
+    _require_unit(by, caps.PLAN, item.plan)
     if item.inspections.exists():
         raise ValidationError(_("This plan item already has an inspection: it stays in the plan."), code="done")
     item.delete()
@@ -188,7 +193,7 @@ def cross_inspection_grant(user, model):
     enterprises, their inspections and hazards, and the plan items assigned to them — only
     while the plan is in force. Nothing else widens: verification stays with the enterprise's own
     township (``hazard_may_verify``)."""
-    if getattr(user, "role", None) != Role.TOWNSHIP_INSPECTOR:
+    if not scope.is_cross_inspector(user):
         return None
     today = timezone.localdate()
     label = model._meta.label_lower
@@ -207,7 +212,7 @@ def higher_units_grant(user, model):
     """A township reads the district's (and city's) plans and campaigns, and the district plan's
     items for its own enterprises, so its inspectors can carry them out; changing them stays with
     the unit that made them (``_require_unit``)."""
-    if getattr(user, "role", None) not in scope.REGION_ROLES or not getattr(user, "region_id", None):
+    if scope.bound_region(user) is None:
         return None
     label = model._meta.label_lower
     if label in ("inspections.inspectionplan", "inspections.campaign"):
@@ -221,6 +226,7 @@ def higher_units_grant(user, model):
 # -- campaigns -------------------------------------------------------------------------------------
 @transaction.atomic
 def campaign_create(*, region, by, name, kind, start, end, description="", targets=()):
+    _require_unit_may(by, caps.MANAGE_CAMPAIGNS, region)
     errors = {}
     if not (name or "").strip():
         errors["name"] = _("Give the campaign a name.")
@@ -241,7 +247,7 @@ def campaign_create(*, region, by, name, kind, start, end, description="", targe
 
 @transaction.atomic
 def campaign_targets_add(*, campaign, by, enterprises):
-    _require_unit(by, campaign.region)
+    _require_unit(by, caps.MANAGE_CAMPAIGNS, campaign)
     enterprises = list(enterprises)
     outside = [e.name for e in enterprises if not e.township.path.startswith(campaign.region.path)]
     if outside:

@@ -21,6 +21,6 @@ class AccountsConfig(AppConfig):
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"grid_cells"})
 
         # The administrator manages accounts; the auditor reads the trail. Neither sees business pages.
-        register_nav(_("Users"), "manage:users", ("admin", "superuser"), order=80, group="system")
-        register_nav(_("Audit trail"), "manage:audit", ("auditor", "superuser"), order=90, group="system")
-        register_nav(_("Access log"), "manage:access_log", ("auditor", "superuser"), order=91, group="system")
+        register_nav(_("Users"), "manage:users", "manage_accounts", order=80, group="system")
+        register_nav(_("Audit trail"), "manage:audit", "read_audit", order=90, group="system")
+        register_nav(_("Access log"), "manage:access_log", "read_audit", order=91, group="system")

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     AGENCY = "agency", _("Agency user")
     EXPERT = "expert", _("Expert")
+    TRAINING = "training", _("Training-institution user")
     AUDITOR = "auditor", _("Auditor")
     ADMIN = "admin", _("Administrator")
 

@@ -1,31 +1,52 @@
-"""The one place that decides what a user may see and change.
+"""The one place that decides what a user may see and what they may do.
 
-Every view, API endpoint, export and task asks this module; none filters by region on its own.
-A model says how it reaches the territory and an enterprise with an inner ``Scope`` class::
+**Seeing.** A model says how it reaches the territory and an enterprise with an inner ``Scope``
+class, so this module imports no business app::
 
-    class Enterprise(models.Model):
+    class Hazard(models.Model):
         class Scope:
-            region = "township"      # lookup path to a Region ("" for a Region itself)
-            enterprise = "pk"        # lookup path to the enterprise's id (None: not enterprise-owned)
-            cell = "grid_cell"       # lookup path to a GridCell (None: not in a cell)
-            enterprise_writable = True  # an enterprise's principal / safety manager may change it
+            region = "enterprise__township"  # lookup path to a Region ("" for a Region itself)
+            enterprise = "enterprise"        # lookup path to the enterprise's id (None: not enterprise-owned)
+            cell = "enterprise__grid_cell"   # lookup path to a GridCell (None: not in a cell)
+            change = ("rectify", "verify_hazard", "inspect")  # the capabilities that change a row
+            owners = {                       # capability -> the unit that owns it on a row
+                "verify_hazard": ("region", "verifying_unit"),  # users bound within that region
+                "rectify": ("enterprise", "enterprise_id"),     # the users of that enterprise
+            }
 
-so this module imports no business app. Out of scope is indistinguishable from "does not exist":
-``get`` raises ``Http404`` for both, for reading and for changing (RULES: never 403, never data).
-Apps to the right may widen a user's view with ``register_grant`` (e.g. a cross-inspection
-assignment), which adds an OR-ed condition for a model.
+``visible(user, queryset)`` is the part of a queryset the user may see; ``get`` raises ``Http404``
+for a row that is missing *or* out of scope, for reading and for changing (RULES: out of scope
+is never a 403 and never data). Apps to the right may widen a user's view with
+``register_grant`` (e.g. a cross-inspection assignment), which adds an OR-ed condition for a model.
+
+**Doing.** ``capabilities.py`` holds the one table of capabilities per role and, for enterprise
+users, per position (principal, safety manager, staff). ``can(user, capability, obj=None)`` is
+True when the user's role (or position) holds the capability and, given ``obj``, the row is in
+the user's scope and the user belongs to the unit its model's ``Scope.owners`` names for that
+capability (no entry: any user who sees the row and holds the capability). So a plan is changed
+only by its making region (or one above it), a general hazard verified by its township and a
+major one by its district's bureau, and an enterprise's steps taken only by its own principal or
+safety manager. A superuser holds every capability everywhere.
+
+Every service that changes a record calls ``require(by, capability, obj)`` first (``PermissionDenied``,
+a 403 on pages and in the API), then checks the record's state (``ValidationError``, a 400), so a
+page and its API endpoint cannot disagree. Views fetch the record with ``get_for(user, queryset,
+capability, **lookup)``: 404 out of scope, 403 in scope but not allowed. No other module compares roles.
 """
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from grid.models import GridCell, Region
 
+from . import capabilities as caps
 from .models import Role
 
-# Roles that read and change supervision records within their region.
+# Roles bound to a region, whose scope is that region and everything below it.
 REGION_ROLES = (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR)
-ENTERPRISE_WRITER_POSITIONS = ("principal", "safety_manager")
+# Enterprise positions that take the enterprise's own steps (from the capability table).
+ENTERPRISE_WRITER_POSITIONS = tuple(sorted(caps.holders(caps.RECTIFY)[1]))
 
 _grants = []
 
@@ -47,9 +68,13 @@ def _join(prefix, rest):
     return f"{prefix}__{rest}" if prefix else rest
 
 
+def _active(user):
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
 def membership(user):
     """The enterprise user's membership (enterprise, position), or None."""
-    if user.role != Role.ENTERPRISE:
+    if not _active(user) or user.role != Role.ENTERPRISE:
         return None
     try:
         return user.enterprise_membership
@@ -64,9 +89,24 @@ def bound_region(user):
     return None
 
 
+def is_cross_inspector(user):
+    """Whether ``user`` may be assigned a cross-inspection: a township inspector bound to a township."""
+    return _active(user) and user.role == Role.TOWNSHIP_INSPECTOR and user.region_id is not None
+
+
+def cross_inspectors(queryset):
+    """The users of ``queryset`` (users) who may be assigned a cross-inspection."""
+    return queryset.filter(role=Role.TOWNSHIP_INSPECTOR, is_active=True, region__isnull=False)
+
+
+def is_grid_member(user):
+    """A grid member: their home page lists the cells they patrol."""
+    return _active(user) and user.role == Role.GRID_MEMBER
+
+
 def _condition(user, model):
     """A Q for the rows of ``model`` the user may see, or None for none, or Q() for all."""
-    if not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return None
     if user.is_superuser:
         return Q()
@@ -105,35 +145,128 @@ def visible(user, queryset):
     return queryset.filter(cond) if cond else queryset
 
 
-def may_change(user, obj):
-    """Whether the user may change ``obj`` (which they can already see)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
+# -- capabilities ----------------------------------------------------------------------------------
+def capabilities(user):
+    """Every capability the user holds (from ``capabilities.py``), whatever the object."""
+    if not _active(user):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(caps.CAPABILITIES)
+    member = membership(user)
+    return caps.granted(user.role, member.position if member is not None else None)
+
+
+def holds(user, capability):
+    if capability not in caps.CAPABILITIES:
+        raise ValueError(f"Unknown capability {capability!r}")
+    return capability in capabilities(user)
+
+
+def _resolve(obj, path):
+    """The value at a ``__`` lookup path on ``obj`` ("" is ``obj`` itself); None past a missing link."""
+    for name in filter(None, path.split("__")):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def _in_scope(user, obj):
     if user.is_superuser:
         return True
-    if user.role in REGION_ROLES:
+    model = type(obj)
+    return visible(user, model._default_manager.filter(pk=obj.pk)).exists()
+
+
+def _owns(user, capability, obj):
+    """Whether the user belongs to the unit that owns ``capability`` on ``obj`` (``Scope.owners``)."""
+    owner = (getattr(_spec(type(obj)), "owners", None) or {}).get(capability)
+    if owner is None or user.is_superuser:
         return True
-    if user.role == Role.ENTERPRISE:
+    kind, path = owner
+    value = _resolve(obj, path)
+    if kind == "region":
+        own = bound_region(user)
+        return own is not None and value is not None and value.path.startswith(own.path)
+    if kind == "enterprise":
         member = membership(user)
-        return bool(getattr(_spec(type(obj)), "enterprise_writable", False)
-                    and member is not None and member.position in ENTERPRISE_WRITER_POSITIONS)
-    return False
+        return member is not None and value is not None and getattr(value, "pk", value) == member.enterprise_id
+    raise ValueError(f"Unknown owner kind {kind!r} on {type(obj).__name__}")
+
+
+def can(user, capability, obj=None, *, in_scope=None):
+    """Whether ``user`` may take the actions of ``capability`` (on ``obj``, if given).
+
+    ``in_scope=True`` skips the scope query when the caller fetched ``obj`` through ``visible``."""
+    if not holds(user, capability):
+        return False
+    if obj is None:
+        return True
+    if in_scope is None:
+        in_scope = _in_scope(user, obj)
+    return bool(in_scope) and _owns(user, capability, obj)
+
+
+def require(user, capability, obj=None, message=None):
+    """``PermissionDenied`` (a 403, with a Chinese reason) unless ``can(user, capability, obj)``:
+    what every service calls first for its actor.
+
+    ``user=None`` is the portal itself (a data migration, the demo generator, a management command
+    run on the server): a request always has a user, an anonymous one at least, who holds nothing."""
+    if user is None:
+        return
+    if not can(user, capability, obj):
+        raise PermissionDenied(message or _("Your account may not take this step."))
+
+
+def require_within(user, capability, region, message=None):
+    """For a new record owned by ``region`` (a plan, a campaign, a threshold version): the
+    capability, and ``region`` within the user's own (any region, or none, for a superuser)."""
+    if user is None:
+        return
+    require(user, capability, message=message)
+    if user.is_superuser:
+        return
+    own = bound_region(user)
+    if region is None or own is None or not region.path.startswith(own.path):
+        raise PermissionDenied(message or _("Your account may not take this step."))
+
+
+def may_change(user, obj, *, in_scope=None):
+    """Whether the user holds one of the capabilities that change ``obj`` (its ``Scope.change``)."""
+    if in_scope is None:
+        in_scope = _in_scope(user, obj) if _active(user) else False
+    return any(can(user, c, obj, in_scope=in_scope) for c in getattr(_spec(type(obj)), "change", ()))
+
+
+def _fetch(user, queryset, lookup):
+    try:
+        return visible(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such record") from None
 
 
 def get(user, queryset, **lookup):
-    """``(obj, can_change)`` for the object, or ``Http404`` if it is missing *or* out of scope."""
-    try:
-        obj = visible(user, queryset).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such record") from None
-    return obj, may_change(user, obj)
+    """``(obj, can_change)`` for the object, or ``Http404`` if it is missing *or* out of scope;
+    ``can_change``: ``may_change``."""
+    obj = _fetch(user, queryset, lookup)
+    return obj, may_change(user, obj, in_scope=True)
+
+
+def get_for(user, queryset, capability, message=None, **lookup):
+    """The object for an action of ``capability``: 404 when out of scope, 403 when in scope but
+    the user may not (``message`` says why)."""
+    obj = _fetch(user, queryset, lookup)
+    if not can(user, capability, obj, in_scope=True):
+        raise PermissionDenied(message or _("Your account may not take this step."))
+    return obj
 
 
 def get_for_change(user, queryset, **lookup):
     """The object for a write: 404 when out of scope, 403 when in scope but read-only."""
     obj, can_change = get(user, queryset, **lookup)
     if not can_change:
-        raise PermissionDenied
+        raise PermissionDenied(_("Your account may not take this step."))
     return obj
 
 
@@ -161,13 +294,13 @@ def figure_root(user):
     return None
 
 
-# -- deployment-wide roles: the administrator binds accounts, the auditor reads the trail ----------
+# -- deployment-wide: the administrator binds accounts, the auditor reads the trail -------------------
 def may_manage_accounts(user):
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.ADMIN)
+    return holds(user, caps.MANAGE_ACCOUNTS)
 
 
 def may_read_audit(user):
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.AUDITOR)
+    return holds(user, caps.READ_AUDIT)
 
 
 def for_binding(user, queryset):

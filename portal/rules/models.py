@@ -35,6 +35,8 @@ class Threshold(models.Model):
 
     class Scope:
         region = "region"
+        change = ("manage_thresholds",)
+        owners = {"manage_thresholds": ("region", "region")}
 
     class Meta:
         verbose_name = _("threshold")

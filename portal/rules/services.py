@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grid.models import PATH_STEP
+from portal.accounts import capabilities as caps
+from portal.accounts import scope
 
 from .models import Threshold
 
@@ -89,7 +91,9 @@ def threshold_create(*, name, region, value, effective_from, source="", by=None)
     """A new version of a known threshold for ``region`` (None: the deployment default).
 
     The label and unit follow the threshold's existing versions; a new name is added by a migration,
-    not from a page, so code and data never disagree about what a threshold means."""
+    not from a page, so code and data never disagree about what a threshold means. Bureau staff set
+    versions for their bound region or below, a superuser also the deployment default."""
+    scope.require_within(by, caps.MANAGE_THRESHOLDS, region)
     known = threshold_names().get(name)
     if known is None:
         raise ValidationError({"name": _("Unknown threshold “%(name)s”.") % {"name": name}})

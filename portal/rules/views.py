@@ -10,8 +10,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
-from portal.accounts.models import Role
 from portal.ui import form_errors_from
 
 from . import services
@@ -20,8 +20,7 @@ from .models import Threshold
 
 
 def may_manage_thresholds(user):
-    return user.is_authenticated and user.is_active and (
-        user.is_superuser or (user.role == Role.BUREAU_STAFF and scope.bound_region(user) is not None))
+    return scope.can(user, caps.MANAGE_THRESHOLDS) and (user.is_superuser or scope.bound_region(user) is not None)
 
 
 def bureau_required(view):
