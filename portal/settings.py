@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.LanguageMiddleware",  # Chinese unless the user picked another language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -177,8 +177,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Sign-ins, exports and audit reads are kept at least this long (RULES: ≥ 6 months).
 ACCESS_LOG_RETENTION_DAYS = max(env_int("ACCESS_LOG_RETENTION_DAYS", 200), 183)
 
+# Chinese whatever the browser's Accept-Language says; English only once the user picks it with the
+# language switch, which keeps the choice in the language cookie for a year (portal/middleware.py).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -258,6 +261,7 @@ if PRODUCTION and not INSECURE_HTTP:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

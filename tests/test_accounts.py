@@ -34,7 +34,8 @@ def _fast_hashers(settings):
 
 def client_for(user, language="en"):
     """A signed-in client; English so that messages can be compared with their msgids."""
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client = Client()
+    client.cookies["django_language"] = language  # picked with the language switch
     client.force_login(user)
     return client
 

@@ -130,8 +130,9 @@ def test_create_with_a_wrong_check_digit(world):
     assert response.status_code == 400
     assert response.json()["credit_code"] == [zh("Wrong check digit: it should be %(expected)s.", expected=good[17])]
     assert roster_snapshot() == before
-    # English for a client that asks for it: the message is translatable, not hard-coded
-    english = client.post(URL, _new(world, credit_code=wrong), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    # English for a client that picked it: the message is translatable, not hard-coded
+    client.cookies["django_language"] = "en"
+    english = client.post(URL, _new(world, credit_code=wrong), format="json")
     assert english.json()["credit_code"] == [f"Wrong check digit: it should be {good[17]}."]
 
 

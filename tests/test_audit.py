@@ -22,7 +22,8 @@ def _fast_hashers(settings):
 
 
 def client_for(user, **extra):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en", **extra)
+    client = Client(**extra)
+    client.cookies["django_language"] = "en"  # picked with the language switch
     client.force_login(user)
     return client
 

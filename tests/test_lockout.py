@@ -71,7 +71,9 @@ def test_four_failures_then_success_resets_the_count(world):
 
 
 def test_failed_sign_in_message_names_the_limit(world):
-    response = sign_in(Client(HTTP_ACCEPT_LANGUAGE="en"), "hutang", WRONG)
+    english = Client()
+    english.cookies["django_language"] = "en"  # picked with the language switch
+    response = sign_in(english, "hutang", WRONG)
     assert response.context["form"].non_field_errors() == [
         "Wrong username or password. After 5 failed attempts the account is locked for 30 minutes."]
 
