@@ -45,7 +45,7 @@ def test_running_job_page_polls_its_status_every_second(client, world):
     client.force_login(world.bureau)
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert f'hx-get="{reverse("jobs:detail", args=[job.pk])}"' in page and 'hx-trigger="every 1s"' in page
-    assert 'style="width: 25%"' in page and "已处理 1000 / 4000 行" in page
+    assert 'data-percent="25"' in page and "已处理 1000 / 4000 行" in page
     assert "<html" in page
     partial = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and 'hx-trigger="every 1s"' in partial

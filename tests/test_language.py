@@ -59,4 +59,4 @@ def test_a_language_cookie_outside_the_configured_ones_means_chinese(cookie):
 def test_the_sign_in_page_offers_the_switch():
     page = Client().get(reverse("accounts:login")).content.decode()
     assert 'id="language-switch"' in page
-    assert 'name="language" value="en"' in page
+    assert 'name="language" value="en" lang="en"><i class="bi bi-translate"></i> English</button>' in page  # named in English
