@@ -6,6 +6,13 @@ class PortalConfig(AppConfig):
     verbose_name = "监管平台"
 
     def ready(self):
+        from django.core import checks
+
+        from .checks import static_manifest_check
+
+        # not tagged "staticfiles": collectstatic runs those, and it must still run without a manifest
+        checks.register(static_manifest_check)
+
         from django.utils.translation import gettext_lazy as _
 
         from .ui import register_nav

@@ -22,14 +22,20 @@ def _manage(*args, env_extra):
 PRODUCTION = {"PORTAL_DEPLOYMENT": "production", "SECRET_KEY": "k" * 60 + "-Ab3$", "ALLOWED_HOSTS": "portal.example"}
 
 
-def test_deploy_check_passes_with_production_settings():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PRODUCTION)
+def _collected(tmp_path):
+    """STATIC_ROOT as collectstatic leaves it (its manifest): the start checks for it."""
+    from .test_static_manifest import write_manifest
+    return {"STATIC_ROOT": str(write_manifest(tmp_path / "static"))}
+
+
+def test_deploy_check_passes_with_production_settings(tmp_path):
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_extra={**PRODUCTION, **_collected(tmp_path)})
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_plain_http_intranet_is_an_explicit_choice_that_still_passes():
+def test_plain_http_intranet_is_an_explicit_choice_that_still_passes(tmp_path):
     result = _manage("check", "--deploy", "--fail-level", "WARNING",
-                     env_extra={**PRODUCTION, "PORTAL_INSECURE_HTTP": "1"})
+                     env_extra={**PRODUCTION, **_collected(tmp_path), "PORTAL_INSECURE_HTTP": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
 
 
