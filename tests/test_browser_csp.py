@@ -110,3 +110,13 @@ def test_swagger_ui_and_the_error_pages_run_under_the_policy(browser, live_serve
     response = page.goto(f"{live_server.url}/no-such-page/")
     assert response.status == 404
     page.close()
+
+
+def test_django_admin_runs_under_the_policy(browser, live_server, world):  # noqa: F811
+    page = browser.new_page(locale="zh-CN")
+    _login(page, live_server, "root")
+    page.goto(f"{live_server.url}/django-admin/")
+    expect(page.locator("#site-name")).to_contain_text("监管平台")
+    page.goto(f"{live_server.url}/django-admin/rules/threshold/add/")  # a change form, with its scripts
+    expect(page.locator("#threshold_form")).to_be_visible()
+    page.close()
