@@ -26,7 +26,6 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("inspections/", include("inspections.urls")),
     path("api/v1/", include(router.urls)),
-    path("api/v1/auth/", include("rest_framework.urls", namespace="rest_framework")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI only: its scripts come from drf-spectacular-sidecar; ReDoc's template links web fonts.
     # The split view serves its init script as a file (?script): no inline script under the CSP.

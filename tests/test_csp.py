@@ -60,3 +60,12 @@ def test_swagger_ui_comes_in_its_split_form(world):
     init = client.get(script)
     assert init.status_code == 200 and init["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle(" in init.content.decode()
+
+
+def test_the_api_answers_json_even_to_a_browser(world):
+    """DRF's browsable pages would break under the policy: a browser gets JSON, people use Swagger UI."""
+    client = Client()
+    client.force_login(world.bureau)
+    response = client.get("/api/v1/enterprises/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert client.get("/api/v1/auth/login/").status_code == 404  # the browsable API's own sign-in page
