@@ -1,10 +1,11 @@
-from django.apps import AppConfig
+from portal import appconfig
 from django.utils.translation import gettext_lazy as _
 
 
-class EnterprisesConfig(AppConfig):
+class EnterprisesConfig(appconfig.PortalAppConfig):
     name = "enterprises"
     verbose_name = "企业名录"
+    urls = {"enterprises/": "enterprises.urls"}
 
     def ready(self):
         from auditlog.registry import auditlog

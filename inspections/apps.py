@@ -1,10 +1,15 @@
-from django.apps import AppConfig
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from portal import appconfig
 
-class InspectionsConfig(AppConfig):
+
+class InspectionsConfig(appconfig.PortalAppConfig):
     name = "inspections"
     verbose_name = "执法检查与隐患台账"
+    urls = {"inspections/": "inspections.urls"}
+    periodic_jobs = {"hazard-deadline-notices": {"task": "inspections.tasks.hazard_deadline_notices",
+                                                 "schedule": crontab(hour=7, minute=3)}}
 
     def ready(self):
         from auditlog.registry import auditlog

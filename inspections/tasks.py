@@ -11,7 +11,7 @@ from . import exports, notifications  # noqa: F401  (exports: registers the haza
 
 @shared_task(name="inspections.tasks.hazard_deadline_notices")
 def hazard_deadline_notices(day=None):
-    """Daily (``portal.celery.PERIODIC_JOBS``): the hazard-deadline messages of ``day`` (an ISO date;
+    """Daily (declared in ``InspectionsConfig.periodic_jobs``): the hazard-deadline messages of ``day`` (an ISO date;
     the periodic job passes none and it is today). Idempotent: run twice, it sends nothing twice."""
     day = datetime.date.fromisoformat(day) if isinstance(day, str) else (day or timezone.localdate())
     return notifications.hazard_deadline_notices(day=day)

@@ -1,9 +1,10 @@
-from django.apps import AppConfig
+from . import appconfig
 
 
-class PortalConfig(AppConfig):
+class PortalConfig(appconfig.PortalAppConfig):
     name = "portal"
     verbose_name = "监管平台"
+    urls = {"regions/": "portal.regions"}
 
     def ready(self):
         from django.core import checks

@@ -1,37 +1,24 @@
 """The Celery app. With ``REDIS_URL`` set it uses Redis; without it, tasks run eagerly in process
-(the embedded default). Periodic jobs are declared in code, in ``PERIODIC_JOBS`` below."""
+(the embedded default). Every installed app's ``tasks`` module is discovered, and the beat schedule
+is every app's declared ``periodic_jobs`` (``portal.appconfig``), made once the apps are loaded."""
 import os
 
 from celery import Celery
-from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["portal.accounts", "portal.attachments", "portal.jobs", "portal.notifications", "enterprises",
-                        "inspections"])
+app.autodiscover_tasks()  # the tasks module of each app in INSTALLED_APPS
 
-PERIODIC_JOBS = {
-    "purge-access-logs": {
-        "task": "portal.accounts.tasks.access_log_purge",
-        "schedule": crontab(hour=3, minute=17),
-    },
-    "purge-orphan-attachment-files": {
-        "task": "portal.attachments.tasks.attachments_orphans_purge",
-        "schedule": crontab(hour=3, minute=57),
-    },
-    "purge-finished-jobs": {
-        "task": "portal.jobs.tasks.job_purge",
-        "schedule": crontab(hour=3, minute=37),
-    },
-    "send-notification-outbox": {  # a safety net: each send queues its own dispatch after the commit
-        "task": "portal.notifications.tasks.notifications_dispatch",
-        "schedule": crontab(minute="*/10"),
-    },
-    "hazard-deadline-notices": {
-        "task": "inspections.tasks.hazard_deadline_notices",
-        "schedule": crontab(hour=7, minute=3),
-    },
-}
-app.conf.beat_schedule = PERIODIC_JOBS
+
+def periodic_jobs():
+    from .appconfig import declared_periodic_jobs
+
+    return declared_periodic_jobs()
+
+
+@app.on_after_finalize.connect
+def _beat_schedule(sender, **kwargs):
+    """Beat (and a worker with ``-B``) finalises the app after Django has loaded the apps."""
+    sender.conf.beat_schedule = periodic_jobs()

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import views
 from .api import router
+from .appconfig import declared_urls
 
 
 def _superuser_only(request):
@@ -16,15 +17,8 @@ admin.site.site_header = "监管平台 · 系统管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/", include("portal.accounts.urls")),
-    path("manage/", include("portal.accounts.manage_urls")),
-    path("jobs/", include("portal.jobs.urls")),
-    path("regions/", include("portal.regions")),
-    path("rules/", include("portal.rules.urls")),
-    path("attachments/", include("portal.attachments.urls")),
-    path("notifications/", include("portal.notifications.urls")),
-    path("enterprises/", include("enterprises.urls")),
-    path("inspections/", include("inspections.urls")),
+    # every installed app's pages, at the prefix it declares (portal.appconfig)
+    *[path(prefix, include(module)) for prefix, module in declared_urls()],
     path("api/v1/", include(router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI only: its scripts come from drf-spectacular-sidecar; ReDoc's template links web fonts.

@@ -9,7 +9,7 @@ from inspections.models import Hazard
 from inspections.notifications import HAZARD_DUE_SOON, HAZARD_OVERDUE, hazard_deadline_notices
 from inspections.services import hazard_extension_decide, hazard_extension_request, hazard_report
 from inspections.tasks import hazard_deadline_notices as hazard_deadline_notices_task
-from portal.celery import PERIODIC_JOBS, app as celery_app
+from portal.celery import app as celery_app, periodic_jobs
 from portal.notifications.models import Notification
 from portal.notifications.services import preferences_set
 from portal.rules.services import threshold_create
@@ -129,7 +129,7 @@ def test_the_jobs_queries_are_fixed_for_any_number_of_hazards(world, django_asse
 def test_the_daily_task_takes_its_day_and_is_a_periodic_job(world, hazards):
     assert hazard_deadline_notices_task.delay(DAY.isoformat()).get() == {"due_soon": 3, "overdue": 2, "messages": 5}
     assert "inspections.tasks.hazard_deadline_notices" in celery_app.tasks
-    assert any(job["task"] == "inspections.tasks.hazard_deadline_notices" for job in PERIODIC_JOBS.values())
+    assert any(job["task"] == "inspections.tasks.hazard_deadline_notices" for job in periodic_jobs().values())
 
 
 def test_outside_copies_follow_each_users_choice_and_the_portal_copy_stays(

@@ -1,11 +1,16 @@
-from django.apps import AppConfig
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from portal import appconfig
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(appconfig.PortalAppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = "用户与权限"
+    urls = {"accounts/": "portal.accounts.urls", "manage/": "portal.accounts.manage_urls"}
+    periodic_jobs = {"purge-access-logs": {"task": "portal.accounts.tasks.access_log_purge",
+                                           "schedule": crontab(hour=3, minute=17)}}
 
     def ready(self):
         from auditlog.registry import auditlog

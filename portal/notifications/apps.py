@@ -1,11 +1,18 @@
-from django.apps import AppConfig
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from portal import appconfig
 
-class NotificationsConfig(AppConfig):
+
+class NotificationsConfig(appconfig.PortalAppConfig):
     name = "portal.notifications"
     label = "notifications"
     verbose_name = "消息中心"
+    urls = {"notifications/": "portal.notifications.urls"}
+    periodic_jobs = {
+        "send-notification-outbox": {  # a safety net: each send queues its own dispatch after the commit
+            "task": "portal.notifications.tasks.notifications_dispatch", "schedule": crontab(minute="*/10")},
+    }
 
     def ready(self):
         from portal.ui import register_nav

@@ -1,6 +1,7 @@
-from django.apps import AppConfig
+from portal import appconfig
 
 
-class RulesConfig(AppConfig):
+class RulesConfig(appconfig.PortalAppConfig):
     name = "portal.rules"
     label = "rules"
+    urls = {"rules/": "portal.rules.urls"}
