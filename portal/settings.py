@@ -237,7 +237,9 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # one error shape for every endpoint, documented on every operation (portal/api_common.py)
+    "DEFAULT_SCHEMA_CLASS": "portal.api_common.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "portal.api_common.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "工贸行业安全生产监管平台 API",
