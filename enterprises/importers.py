@@ -35,7 +35,8 @@ from portal.accounts.models import Role
 
 from . import services
 from .models import Enterprise, EnterpriseChange, Industry, KeyDomain, Status
-from .validators import normalize_credit_code, normalize_phone, normalize_text, validate_credit_code, validate_phone
+from .validators import (normalize_credit_code, normalize_key, normalize_phone, normalize_text, validate_credit_code,
+                         validate_phone)
 
 # The file format: these Chinese headers are the data's own names (like a CSV dialect), not UI text.
 COL_CODE = "统一社会信用代码"
@@ -201,7 +202,7 @@ def _header_map(header_cells):
     """{column header: index} for the known headers, or a ``RosterImportError`` naming what is missing."""
     found = {}
     for index, cell in enumerate(header_cells):
-        name = normalize_text(cell.value).replace(" ", "").lstrip("*")
+        name = _header(cell.value)
         if name in COLUMNS and name not in found:
             found[name] = index
     missing = [c for c in COLUMNS if c not in found and c not in OPTIONAL_COLUMNS]
@@ -212,12 +213,24 @@ def _header_map(header_cells):
     return found
 
 
+def _header(value):
+    """A header cell as the column name it means (full-width brackets, stray spaces, a leading * of
+    a required column all forgiven)."""
+    return normalize_key(value).replace(" ", "").lstrip("*")
+
+
 # -- cell conversions: each returns a value or raises ValueError with the message ------------------------------------
 def _text(value):
+    """A cell's text as written (names, addresses keep their Chinese punctuation)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = normalize_text(value)
     return _NEUTRALISED.sub("", text)
+
+
+def _key(value):
+    """A cell's text as a key to look up (a township, an industry, 是/否): compatibility forms folded."""
+    return normalize_key(_text(value))
 
 
 def _bool(value, default=None):
@@ -225,7 +238,7 @@ def _bool(value, default=None):
         return default
     if isinstance(value, bool):
         return value
-    text = _text(value).upper()
+    text = _key(value).upper()
     if text == "":
         return default
     if text not in _BOOL_TEXT:
@@ -242,7 +255,7 @@ def _int(value):
         number = value
     else:
         try:
-            number = float(_text(value).replace(",", ""))
+            number = float(_key(value).replace(",", ""))
         except ValueError:
             raise ValueError(_("Write a whole number (0 or more).")) from None
     if number != int(number) or number < 0:
@@ -262,7 +275,7 @@ def _date(value, today):
             raise ValueError(_("Not a date: write it as 2022-03-01."))
         result = from_excel(value).date()
     else:
-        text = _text(value)
+        text = _key(value)
         match = _DATE_TEXT.match(text)
         try:
             if match:
@@ -291,28 +304,33 @@ class _Lookups:
         townships = list(scope.townships(user).select_related("parent"))
         self.townships = {}
         for t in townships:
-            self.townships.setdefault(t.name, []).append(t)
+            self.townships.setdefault(_name_key(t.name), []).append(t)
             if t.parent_id:
-                self.townships.setdefault(f"{t.parent.name}/{t.name}", []).append(t)
+                self.townships.setdefault(_name_key(f"{t.parent.name}/{t.name}"), []).append(t)
         self.villages = {}
         for v in Region.objects.filter(level=Region.Level.VILLAGE, parent__in=[t.pk for t in townships]):
-            self.villages[(v.parent_id, v.name)] = v.pk
+            self.villages[(v.parent_id, _name_key(v.name))] = v.pk
         self.industries = {}
         for i in Industry.objects.all():
-            self.industries.setdefault(i.name, []).append(i.pk)
+            self.industries.setdefault(_name_key(i.name), []).append(i.pk)
             self.industries.setdefault(i.code.upper(), []).append(i.pk)
         self.domains = {}
         for d in KeyDomain.objects.all():
-            self.domains[d.name] = d
+            self.domains[_name_key(d.name)] = d
             self.domains[d.code.upper()] = d
 
     def township(self, text):
-        found = self.townships.get(text.replace(" ", "").replace("·", "/"), [])
+        found = self.townships.get(_name_key(text).replace("·", "/"), [])
         if not found:
             raise ValueError(_("Township %(name)s does not exist.") % {"name": text})
         if len(found) > 1:
             raise ValueError(_("Several townships are called %(name)s: write it as district/township.") % {"name": text})
         return found[0]
+
+
+def _name_key(name):
+    """A region's, industry's or domain's name as the lookups match it, both sides folded alike."""
+    return normalize_key(name).replace(" ", "")
 
 
 def _check_code(value):
@@ -360,7 +378,7 @@ def _parse_row(number, cells, columns, lookups, today):
     out["township_id"] = township.pk if township else None
 
     def village(value):
-        name = _text(value).replace(" ", "")
+        name = _name_key(_text(value))
         if not name or township is None:
             return None
         try:
@@ -371,7 +389,7 @@ def _parse_row(number, cells, columns, lookups, today):
     out["village_id"] = take(COL_VILLAGE, village)
 
     def industry(value):
-        name = required_text(value).replace(" ", "")
+        name = _name_key(required_text(value))
         found = lookups.industries.get(name) or lookups.industries.get(name.upper())
         if not found:
             raise ValueError(_("Unknown industry %(name)s: use a name from the template's list.") % {"name": name})
@@ -380,7 +398,7 @@ def _parse_row(number, cells, columns, lookups, today):
 
     def domains(value):
         result = []
-        for part in DOMAIN_SEPARATORS.split(_text(value)):
+        for part in DOMAIN_SEPARATORS.split(_key(value)):
             if not part:
                 continue
             domain = lookups.domains.get(part) or lookups.domains.get(part.upper())
@@ -395,7 +413,7 @@ def _parse_row(number, cells, columns, lookups, today):
     out["dust_workers_per_shift"] = take(COL_DUST, _int)
 
     def status(value):
-        text = required_text(value).replace(" ", "")
+        text = _name_key(required_text(value))
         if text not in STATUS_BY_TEXT:
             raise ValueError(_("Write 在产, 停产 or 销号."))
         return STATUS_BY_TEXT[text]
@@ -640,7 +658,7 @@ def roster_errors_xlsx(file_obj, errors):
               for e in errors]
     workbook = load_workbook(io.BytesIO(_read_bytes(file_obj)))
     sheet = workbook.worksheets[0]
-    header = {normalize_text(c.value).replace(" ", "").lstrip("*"): c.column
+    header = {_header(c.value): c.column
               for c in sheet[1] if c.value is not None}
     fill = PatternFill(fill_type="solid", start_color=ERROR_FILL_COLOR, end_color=ERROR_FILL_COLOR)
     by_cell = {}
