@@ -1,8 +1,10 @@
 """The roster import (名录库导入): an .xlsx with one enterprise per row, upserted by credit code.
 
 Every row is validated before anything is written; one bad row means nothing is written and the
-user gets every problem at once (row, column, reason), also as the same file with the bad cells
-marked. Writes are in bulk inside one transaction: 10 000 rows in seconds, not minutes. A change
+user gets the problems at once (row, column, reason; the first IMPORT_MAX_ERRORS of them and how
+many more), also as the same file with the bad cells marked. A workbook made to be large is refused
+before it is read: by the size it unpacks to (IMPORT_MAX_UNPACKED_MB, and a compression ratio no
+spreadsheet has) and by its rows (IMPORT_MAX_ROWS, from the sheet's recorded size or its row tags). Writes are in bulk inside one transaction: 10 000 rows in seconds, not minutes. A change
 of status or township on an existing enterprise goes through ``services.enterprise_update`` so it
 leaves an ``EnterpriseChange`` like any other change. Audit rows (django-auditlog) are written in
 bulk too, because ``bulk_create`` and ``bulk_update`` send no signals.
@@ -23,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils.datetime import from_excel
@@ -73,7 +75,12 @@ _NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
 ERROR_FILL_COLOR = "FFFFC7CE"  # Excel's "light red fill"
-MAX_STORED_ERRORS = 5000
+# A member of the zip that unpacks to more than this many times its packed size is no spreadsheet
+# (sheets and shared strings pack 5-20 times): a zip bomb, refused whatever the unpacked limit.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM = 1024 * 1024  # bytes unpacked: tiny members may pack better
+# The marked copy loads the whole workbook; past this many rows the error file lists the errors only.
+MARKED_COPY_MAX_ROWS = 20000
 IMPORT_ROLES = (Role.BUREAU_STAFF, Role.TOWNSHIP_INSPECTOR)
 FIELD_LIMITS = {"name": 128, "address": 200, "principal_name": 32, "principal_phone": 32}
 COMPARED_FIELDS = ["name", "address", "township_id", "village_id", "industry_id", "is_key_sector", "above_scale",
@@ -106,16 +113,48 @@ class RowError:
 
 
 class RosterImportError(ValidationError):
-    """The file was refused; ``errors`` lists every ``RowError`` (nothing was written)."""
+    """The file was refused (nothing was written); ``errors`` lists the first ``RowError``s,
+    ``error_count`` counts them all."""
 
-    def __init__(self, errors):
+    def __init__(self, errors, error_count=None):
         self.errors = list(errors)
-        super().__init__([str(e) for e in self.errors[:MAX_STORED_ERRORS]] or [_("The file was refused.")])
+        self.error_count = max(error_count or 0, len(self.errors))
+        messages = [str(e) for e in self.errors] or [_("The file was refused.")]
+        if self.more:
+            messages.append(more_errors_text(self.more))
+        super().__init__(messages)
+
+    @property
+    def more(self):
+        """How many problems are not listed."""
+        return self.error_count - len(self.errors)
 
     @property
     def markable(self):
         """Whether the errors point at cells of a readable workbook (so a marked copy makes sense)."""
         return any(e.row for e in self.errors)
+
+
+def more_errors_text(more):
+    return _("%(n)d more problem(s) not listed.") % {"n": more}
+
+
+class _Errors(list):
+    """The problems found, up to IMPORT_MAX_ERRORS of them; ``count`` counts them all."""
+
+    def __init__(self):
+        super().__init__()
+        self.limit = max(int(settings.IMPORT_MAX_ERRORS), 1)
+        self.count = 0
+
+    def add(self, error):
+        self.count += 1
+        if len(self) < self.limit:
+            self.append(error)
+
+    def add_all(self, errors):
+        for error in errors:
+            self.add(error)
 
 
 @dataclass
@@ -174,7 +213,28 @@ def upload_check(file_obj):
     if not content.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(content)):
         raise RosterImportError([RowError(None, None, _(
             "This file is not an Excel workbook (.xlsx). Download the template and fill it in."))])
+    _unpacked_check(content)
     return content
+
+
+def _unpacked_check(content):
+    """Refuse a workbook that unpacks to more than IMPORT_MAX_UNPACKED_MB, or with a member packed
+    like a zip bomb, from the zip's own directory: nothing is unpacked to find out."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise RosterImportError([RowError(None, None, _(
+            "This file is not an Excel workbook (.xlsx). Download the template and fill it in."))]) from None
+    limit = settings.IMPORT_MAX_UNPACKED_MB * 1024 * 1024
+    unpacked = sum(m.file_size for m in members)
+    bomb = any(m.file_size >= RATIO_CHECKED_FROM and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
+               for m in members)
+    if unpacked > limit or bomb:
+        raise RosterImportError([RowError(None, None, _(
+            "The workbook unpacks to %(size).0f MB; workbooks up to %(limit)d MB unpacked can be imported. Save "
+            "the roster in a new workbook with only its values (no formatting, pictures or other sheets), or "
+            "split it into smaller files.") % {"size": unpacked / 1024 / 1024, "limit": settings.IMPORT_MAX_UNPACKED_MB})])
 
 
 def _open_sheet(content):
@@ -187,15 +247,37 @@ def _open_sheet(content):
 
 
 def _data_rows(content, sheet):
-    """How many rows under the header, for the progress bar: from the sheet's recorded size, or
-    (streaming writers such as our own export record none) by counting its row tags."""
-    if sheet.max_row:
+    """How many rows under the header: from the sheet's recorded size, or (streaming writers such as
+    our own export record none, and a recorded size past the limit may be a writer's mistake) by
+    counting its row tags, stopping once past the limit."""
+    limit = settings.IMPORT_MAX_ROWS
+    if sheet.max_row and sheet.max_row - 1 <= limit:
         return max(sheet.max_row - 1, 0)
     count = 0  # an estimate: a tag cut by a chunk boundary is missed, once per megabyte at most
     with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(sheet._worksheet_path) as xml:
-        while chunk := xml.read(1 << 20):
+        while count <= limit + 1 and (chunk := xml.read(1 << 20)):
             count += len(_ROW_TAG.findall(chunk))
     return max(count - 1, 0)
+
+
+def _too_many_rows(rows):
+    return RosterImportError([RowError(None, None, _(
+        "The first sheet has %(rows)s rows or more; at most %(limit)d rows can be imported at once. Delete the "
+        "empty rows at its end, or split the roster into smaller files.") % {
+        "rows": rows, "limit": settings.IMPORT_MAX_ROWS})])
+
+
+def upload_rows(content):
+    """The data rows of an upload that passed ``upload_check`` (to choose between the request and a
+    background job); a ``RosterImportError`` past IMPORT_MAX_ROWS."""
+    workbook, sheet = _open_sheet(content)
+    try:
+        rows = _data_rows(content, sheet)
+    finally:
+        workbook.close()
+    if rows > settings.IMPORT_MAX_ROWS:
+        raise _too_many_rows(rows)
+    return rows
 
 
 def _header_map(header_cells):
@@ -455,8 +537,11 @@ def roster_parse(file_obj, *, user, progress=None):
     straight away; row problems are collected so the user can fix them all in one go."""
     content = upload_check(file_obj)
     workbook, sheet = _open_sheet(content)
+    limit = settings.IMPORT_MAX_ROWS
     try:
-        total = _data_rows(content, sheet) if progress else 0
+        total = _data_rows(content, sheet)
+        if total > limit:
+            raise _too_many_rows(total)
         sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
         rows_iter = sheet.iter_rows(min_row=1)
         header = next(rows_iter, None)
@@ -466,22 +551,24 @@ def roster_parse(file_obj, *, user, progress=None):
         lookups = _Lookups(user)
         today = timezone.localdate()
         every = max(int(settings.IMPORT_PROGRESS_EVERY), 1)
-        rows, errors, first_row_of = [], [], {}
+        rows, errors, first_row_of = [], _Errors(), {}
         done = 0
         if progress:
             progress(0, total)
         for number, cells in enumerate(rows_iter, start=2):
             done += 1
+            if done > limit:  # the count above was an estimate; the stream is not
+                raise _too_many_rows(done)
             if progress and done % every == 0:
                 progress(done, max(total, done))
             if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells):
                 continue
             parsed, row_errors = _parse_row(number, cells, columns, lookups, today)
-            errors.extend(row_errors)
+            errors.add_all(row_errors)
             if parsed is None:
                 continue
             if parsed.credit_code in first_row_of:
-                errors.append(RowError(number, COL_CODE, _("Duplicate credit code: it is also on row %(row)d.") % {
+                errors.add(RowError(number, COL_CODE, _("Duplicate credit code: it is also on row %(row)d.") % {
                     "row": first_row_of[parsed.credit_code]}))
                 continue
             first_row_of[parsed.credit_code] = number
@@ -489,8 +576,8 @@ def roster_parse(file_obj, *, user, progress=None):
     finally:
         workbook.close()
     if not rows and not errors:
-        errors.append(RowError(None, None, _("The file has no enterprise rows under the header.")))
-    errors.extend(_scope_errors(rows, user))
+        errors.add(RowError(None, None, _("The file has no enterprise rows under the header.")))
+    errors.add_all(_scope_errors(rows, user))
     errors.sort(key=lambda e: (e.row or 0, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
     return rows, errors
 
@@ -533,7 +620,7 @@ def roster_import(*, file_obj, user, remote_addr=None, progress=None):
         raise PermissionDenied
     rows, errors = roster_parse(file_obj, user=user, progress=progress)
     if errors:
-        raise RosterImportError(errors)
+        raise RosterImportError(errors, errors.count)
     try:
         return _write(rows, user=user, remote_addr=remote_addr)
     except IntegrityError:
@@ -651,12 +738,21 @@ def _log_entry(enterprise, action, changes, user, remote_addr, now):
 
 
 # -- the marked copy ---------------------------------------------------------------------------------------------------
-def roster_errors_xlsx(file_obj, errors):
+def roster_errors_xlsx(file_obj, errors, more=0):
     """The uploaded workbook with each bad cell filled red and commented with its reasons, plus a
-    sheet listing every error. ``errors``: ``RowError`` objects or their ``as_dict()``."""
+    sheet listing the errors (and how many ``more`` were not listed). ``errors``: ``RowError``
+    objects or their ``as_dict()``. A sheet past MARKED_COPY_MAX_ROWS rows is not loaded whole:
+    the file is then the listing alone."""
     errors = [e if isinstance(e, RowError) else RowError(e.get("row"), e.get("column"), e.get("message", ""))
               for e in errors]
-    workbook = load_workbook(io.BytesIO(_read_bytes(file_obj)))
+    content = upload_check(file_obj)
+    if upload_rows(content) > MARKED_COPY_MAX_ROWS:
+        workbook = Workbook(write_only=True)
+        _error_listing(workbook.create_sheet(_("Errors")), errors, more)
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+    workbook = load_workbook(io.BytesIO(content))
     sheet = workbook.worksheets[0]
     header = {_header(c.value): c.column
               for c in sheet[1] if c.value is not None}
@@ -671,11 +767,16 @@ def roster_errors_xlsx(file_obj, errors):
         cell = sheet.cell(row=row, column=column)
         cell.fill = fill
         cell.comment = Comment("\n".join(messages), _("Roster import"), width=300, height=120)
-    listing = workbook.create_sheet(_("Errors"))
-    listing.append([_("Row"), _("Column"), _("Reason")])
-    for e in errors:
-        listing.append([e.row, e.column or "", e.message])
-    listing.column_dimensions["C"].width = 80
+    _error_listing(workbook.create_sheet(_("Errors")), errors, more)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _error_listing(listing, errors, more):
+    listing.column_dimensions["C"].width = 80
+    listing.append([_("Row"), _("Column"), _("Reason")])
+    for e in errors:
+        listing.append([e.row, e.column or "", e.message])
+    if more:
+        listing.append([None, None, more_errors_text(more)])

@@ -24,5 +24,9 @@ PERIODIC_JOBS = {
         "task": "portal.jobs.tasks.job_purge",
         "schedule": crontab(hour=3, minute=37),
     },
+    "fail-stale-jobs": {  # jobs whose worker died while running them
+        "task": "portal.jobs.tasks.jobs_fail_stale",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 app.conf.beat_schedule = PERIODIC_JOBS
