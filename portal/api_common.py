@@ -54,28 +54,19 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def _flatten(errors, path, fields, general):
-    """Walk DRF's nested error structure into ``{path: [message]}`` and the non-field messages."""
+    """Walk DRF's nested errors into ``fields`` (``{path: [message]}``) and ``general`` (the
+    messages about the request as a whole: DRF's non_field_errors, a service's detail)."""
     if isinstance(errors, dict):
         for key, value in errors.items():
-            if not path and key in _NON_FIELD_KEYS:
-                _flatten(value, "", general, general)
-            else:
-                _flatten(value, f"{path}.{key}" if path else str(key), fields, general)
-    elif isinstance(errors, (list, tuple)):
-        if all(not isinstance(e, (dict, list, tuple)) for e in errors):
-            messages = [str(e) for e in errors]
-            if fields is general or not path:
-                general.extend(messages)
-            elif messages:
-                fields.setdefault(path, []).extend(messages)
-        else:
-            for index, value in enumerate(errors):
-                _flatten(value, f"{path}.{index}" if path else str(index), fields, general)
-    elif errors not in (None, ""):
-        if fields is general or not path:
-            general.append(str(errors))
-        else:
-            fields.setdefault(path, []).append(str(errors))
+            inner = "" if not path and key in _NON_FIELD_KEYS else f"{path}.{key}" if path else str(key)
+            _flatten(value, inner, fields, general)
+    elif isinstance(errors, (list, tuple)) and any(isinstance(e, (dict, list, tuple)) for e in errors):
+        for index, value in enumerate(errors):  # a list field's items: errors by position
+            _flatten(value, f"{path}.{index}" if path else str(index), fields, general)
+    else:
+        messages = [str(e) for e in (errors if isinstance(errors, (list, tuple)) else [errors]) if e not in (None, "")]
+        if messages:
+            (fields.setdefault(path, []) if path else general).extend(messages)
 
 
 def error_body(detail, *, code, fields=None):
@@ -85,10 +76,7 @@ def error_body(detail, *, code, fields=None):
 def validation_body(errors):
     """The error shape for a validation error in DRF's form (dict, list or message)."""
     fields, general = {}, []
-    if isinstance(errors, (dict, list, tuple)):
-        _flatten(errors, "", fields, general)
-    else:
-        general.append(str(errors))
+    _flatten(errors, "", fields, general)
     if general:
         detail = " ".join(general)
     elif fields:
