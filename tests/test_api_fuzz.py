@@ -4,7 +4,7 @@ answers no 5xx, only the status codes its schema documents, and bodies that matc
 Bounded and reproducible: 25 derandomized examples per operation and user (a fixed seed); the app
 is called in process through WSGI. Half the generated record ids are swapped for a real record of
 the world (a hazard with its life so far, an inspection, a penalty, a plan, a campaign), so detail
-pages and actions are reached and not only their 404."""
+pages and actions are reached and not only their 404; so is the record a write's body names."""
 import datetime
 import zlib
 
@@ -65,13 +65,25 @@ def api_user(request, world, records):
     request_finished.connect(close_old_connections)
 
 
+BODY_IDS = {"inspection": "inspections", "enterprise": "enterprises"}  # a write hangs on these records
+
+
+def _heads(value):
+    return zlib.crc32(repr(value).encode()) % 2 == 0  # stable across runs, unlike hash()
+
+
 def _real_ids(case, records):
-    """Every other generated id (by a stable hash of it) becomes the real record's."""
+    """Every other generated id (by a stable hash of it) becomes the real record's: in the path,
+    and the record a write's body hangs on (a penalty's inspection, a report's enterprise)."""
     parameters = case.path_parameters or {}
-    if "id" in parameters and zlib.crc32(repr(parameters["id"]).encode()) % 2 == 0:
+    if "id" in parameters and _heads(parameters["id"]):
         resource = case.operation.path.removeprefix("/api/v1/").split("/")[0]
         if resource in records:
             parameters["id"] = records[resource]
+    if isinstance(case.body, dict):
+        for field, resource in BODY_IDS.items():
+            if field in case.body and _heads(case.body[field]):
+                case.body[field] = records[resource]
 
 
 @schema.parametrize()
