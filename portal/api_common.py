@@ -102,7 +102,7 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("No such record."))
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(*exc.args)  # a service's reason for the refusal is kept
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -3,6 +3,7 @@ on every operation of the schema; a penalty without a fine is a 400, not a 500."
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.test import APIClient
 
@@ -76,6 +77,15 @@ def test_nested_errors_are_named_by_their_path():
 def test_a_services_validation_error_is_a_400(db, error, expected):
     response = exception_handler(error, {})
     assert response.status_code == 400 and response.data == expected
+
+
+def test_a_services_refusal_keeps_its_reason(db):
+    response = exception_handler(DjangoPermissionDenied("只有企业主要负责人或安全管理人员可以制定整改方案。"), {})
+    assert response.status_code == 403
+    assert response.data == general("只有企业主要负责人或安全管理人员可以制定整改方案。", "permission_denied")
+    # without one, DRF's own (Chinese) sentence
+    assert exception_handler(DjangoPermissionDenied(), {}).data == general("您没有执行该操作的权限。",
+                                                                           "permission_denied")
 
 
 def test_the_schema_documents_the_error_shape_on_every_operation(world):
