@@ -1,11 +1,12 @@
 """/api/v1/enterprises/: the roster over REST, scoped and validated like the pages (same services)."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 
 from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.api import router
+from portal.api_common import django_errors
 
 from . import services
 from .filters import EnterpriseFilter
@@ -62,12 +63,6 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         return normalize_phone(value)
 
 
-def _django_errors(exc):
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"non_field_errors": exc.messages})
-
-
 class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The enterprises the user may see; create and update go through the roster services."""
 
@@ -114,7 +109,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
                 by=user, key_domains=data.pop("key_domains", []), is_key_sector=data.pop("is_key_sector", None),
                 effective_date=data.pop("effective_date", None), reason=data.pop("reason", ""), **data)
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise django_errors(exc) from exc
 
     def perform_update(self, serializer):
         user = self.request.user
@@ -133,7 +128,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
                 enterprise=serializer.instance, by=user, key_domains=domains,
                 effective_date=data.pop("effective_date", None), reason=data.pop("reason", ""), **data)
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise django_errors(exc) from exc
 
 
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")

@@ -1,8 +1,10 @@
 """The roster import (名录库导入): an .xlsx with one enterprise per row, upserted by credit code.
 
 Every row is validated before anything is written; one bad row means nothing is written and the
-user gets every problem at once (row, column, reason), also as the same file with the bad cells
-marked. Writes are in bulk inside one transaction: 10 000 rows in seconds, not minutes. A change
+user gets the problems at once (row, column, reason; the first IMPORT_MAX_ERRORS of them and how
+many more), also as the same file with the bad cells marked. A workbook made to be large is refused
+before it is read: by the size it unpacks to (IMPORT_MAX_UNPACKED_MB, and a compression ratio no
+spreadsheet has) and by its rows (IMPORT_MAX_ROWS, from the sheet's recorded size or its row tags). Writes are in bulk inside one transaction: 10 000 rows in seconds, not minutes. A change
 of status or township on an existing enterprise goes through ``services.enterprise_update`` so it
 leaves an ``EnterpriseChange`` like any other change. Audit rows (django-auditlog) are written in
 bulk too, because ``bulk_create`` and ``bulk_update`` send no signals.
@@ -23,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils.datetime import from_excel
@@ -35,7 +37,8 @@ from portal.accounts import scope
 
 from . import services
 from .models import Enterprise, EnterpriseChange, Industry, KeyDomain, Status
-from .validators import normalize_credit_code, normalize_phone, normalize_text, validate_credit_code, validate_phone
+from .validators import (normalize_credit_code, normalize_key, normalize_phone, normalize_text, validate_credit_code,
+                         validate_phone)
 
 # The file format: these Chinese headers are the data's own names (like a CSV dialect), not UI text.
 COL_CODE = "统一社会信用代码"
@@ -73,6 +76,12 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
 ERROR_FILL_COLOR = "FFFFC7CE"  # Excel's "light red fill"
 MAX_STORED_ERRORS = 5000
+# A member of the zip that unpacks to more than this many times its packed size is no spreadsheet
+# (sheets and shared strings pack 5-20 times): a zip bomb, refused whatever the unpacked limit.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM = 1024 * 1024  # bytes unpacked: tiny members may pack better
+# The marked copy loads the whole workbook; past this many rows the error file lists the errors only.
+MARKED_COPY_MAX_ROWS = 20000
 FIELD_LIMITS = {"name": 128, "address": 200, "principal_name": 32, "principal_phone": 32}
 COMPARED_FIELDS = ["name", "address", "township_id", "village_id", "industry_id", "is_key_sector", "above_scale",
                    "dust_workers_per_shift", "status", "principal_name", "principal_phone",
@@ -104,16 +113,48 @@ class RowError:
 
 
 class RosterImportError(ValidationError):
-    """The file was refused; ``errors`` lists every ``RowError`` (nothing was written)."""
+    """The file was refused (nothing was written); ``errors`` lists the first ``RowError``s,
+    ``error_count`` counts them all."""
 
-    def __init__(self, errors):
+    def __init__(self, errors, error_count=None):
         self.errors = list(errors)
-        super().__init__([str(e) for e in self.errors[:MAX_STORED_ERRORS]] or [_("The file was refused.")])
+        self.error_count = max(error_count or 0, len(self.errors))
+        messages = [str(e) for e in self.errors] or [_("The file was refused.")]
+        if self.more:
+            messages.append(more_errors_text(self.more))
+        super().__init__(messages)
+
+    @property
+    def more(self):
+        """How many problems are not listed."""
+        return self.error_count - len(self.errors)
 
     @property
     def markable(self):
         """Whether the errors point at cells of a readable workbook (so a marked copy makes sense)."""
         return any(e.row for e in self.errors)
+
+
+def more_errors_text(more):
+    return _("%(n)d more problem(s) not listed.") % {"n": more}
+
+
+class _Errors(list):
+    """The problems found, up to IMPORT_MAX_ERRORS of them; ``count`` counts them all."""
+
+    def __init__(self):
+        super().__init__()
+        self.limit = max(int(settings.IMPORT_MAX_ERRORS), 1)
+        self.count = 0
+
+    def add(self, error):
+        self.count += 1
+        if len(self) < self.limit:
+            self.append(error)
+
+    def add_all(self, errors):
+        for error in errors:
+            self.add(error)
 
 
 @dataclass
@@ -172,7 +213,28 @@ def upload_check(file_obj):
     if not content.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(content)):
         raise RosterImportError([RowError(None, None, _(
             "This file is not an Excel workbook (.xlsx). Download the template and fill it in."))])
+    _unpacked_check(content)
     return content
+
+
+def _unpacked_check(content):
+    """Refuse a workbook that unpacks to more than IMPORT_MAX_UNPACKED_MB, or with a member packed
+    like a zip bomb, from the zip's own directory: nothing is unpacked to find out."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise RosterImportError([RowError(None, None, _(
+            "This file is not an Excel workbook (.xlsx). Download the template and fill it in."))]) from None
+    limit = settings.IMPORT_MAX_UNPACKED_MB * 1024 * 1024
+    unpacked = sum(m.file_size for m in members)
+    bomb = any(m.file_size >= RATIO_CHECKED_FROM and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
+               for m in members)
+    if unpacked > limit or bomb:
+        raise RosterImportError([RowError(None, None, _(
+            "The workbook unpacks to %(size).0f MB; workbooks up to %(limit)d MB unpacked can be imported. Save "
+            "the roster in a new workbook with only its values (no formatting, pictures or other sheets), or "
+            "split it into smaller files.") % {"size": unpacked / 1024 / 1024, "limit": settings.IMPORT_MAX_UNPACKED_MB})])
 
 
 def _open_sheet(content):
@@ -185,22 +247,44 @@ def _open_sheet(content):
 
 
 def _data_rows(content, sheet):
-    """How many rows under the header, for the progress bar: from the sheet's recorded size, or
-    (streaming writers such as our own export record none) by counting its row tags."""
-    if sheet.max_row:
+    """How many rows under the header: from the sheet's recorded size, or (streaming writers such as
+    our own export record none, and a recorded size past the limit may be a writer's mistake) by
+    counting its row tags, stopping once past the limit."""
+    limit = settings.IMPORT_MAX_ROWS
+    if sheet.max_row and sheet.max_row - 1 <= limit:
         return max(sheet.max_row - 1, 0)
     count = 0  # an estimate: a tag cut by a chunk boundary is missed, once per megabyte at most
     with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(sheet._worksheet_path) as xml:
-        while chunk := xml.read(1 << 20):
+        while count <= limit + 1 and (chunk := xml.read(1 << 20)):
             count += len(_ROW_TAG.findall(chunk))
     return max(count - 1, 0)
+
+
+def _too_many_rows(rows):
+    return RosterImportError([RowError(None, None, _(
+        "The first sheet has %(rows)s rows or more; at most %(limit)d rows can be imported at once. Delete the "
+        "empty rows at its end, or split the roster into smaller files.") % {
+        "rows": rows, "limit": settings.IMPORT_MAX_ROWS})])
+
+
+def upload_rows(content):
+    """The data rows of an upload that passed ``upload_check`` (to choose between the request and a
+    background job); a ``RosterImportError`` past IMPORT_MAX_ROWS."""
+    workbook, sheet = _open_sheet(content)
+    try:
+        rows = _data_rows(content, sheet)
+    finally:
+        workbook.close()
+    if rows > settings.IMPORT_MAX_ROWS:
+        raise _too_many_rows(rows)
+    return rows
 
 
 def _header_map(header_cells):
     """{column header: index} for the known headers, or a ``RosterImportError`` naming what is missing."""
     found = {}
     for index, cell in enumerate(header_cells):
-        name = normalize_text(cell.value).replace(" ", "").lstrip("*")
+        name = _header(cell.value)
         if name in COLUMNS and name not in found:
             found[name] = index
     missing = [c for c in COLUMNS if c not in found and c not in OPTIONAL_COLUMNS]
@@ -211,12 +295,24 @@ def _header_map(header_cells):
     return found
 
 
+def _header(value):
+    """A header cell as the column name it means (full-width brackets, stray spaces, a leading * of
+    a required column all forgiven)."""
+    return normalize_key(value).replace(" ", "").lstrip("*")
+
+
 # -- cell conversions: each returns a value or raises ValueError with the message ------------------------------------
 def _text(value):
+    """A cell's text as written (names, addresses keep their Chinese punctuation)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = normalize_text(value)
     return _NEUTRALISED.sub("", text)
+
+
+def _key(value):
+    """A cell's text as a key to look up (a township, an industry, 是/否): compatibility forms folded."""
+    return normalize_key(_text(value))
 
 
 def _bool(value, default=None):
@@ -224,7 +320,7 @@ def _bool(value, default=None):
         return default
     if isinstance(value, bool):
         return value
-    text = _text(value).upper()
+    text = _key(value).upper()
     if text == "":
         return default
     if text not in _BOOL_TEXT:
@@ -241,7 +337,7 @@ def _int(value):
         number = value
     else:
         try:
-            number = float(_text(value).replace(",", ""))
+            number = float(_key(value).replace(",", ""))
         except ValueError:
             raise ValueError(_("Write a whole number (0 or more).")) from None
     if number != int(number) or number < 0:
@@ -261,7 +357,7 @@ def _date(value, today):
             raise ValueError(_("Not a date: write it as 2022-03-01."))
         result = from_excel(value).date()
     else:
-        text = _text(value)
+        text = _key(value)
         match = _DATE_TEXT.match(text)
         try:
             if match:
@@ -290,28 +386,33 @@ class _Lookups:
         townships = list(scope.townships(user).select_related("parent"))
         self.townships = {}
         for t in townships:
-            self.townships.setdefault(t.name, []).append(t)
+            self.townships.setdefault(_name_key(t.name), []).append(t)
             if t.parent_id:
-                self.townships.setdefault(f"{t.parent.name}/{t.name}", []).append(t)
+                self.townships.setdefault(_name_key(f"{t.parent.name}/{t.name}"), []).append(t)
         self.villages = {}
         for v in Region.objects.filter(level=Region.Level.VILLAGE, parent__in=[t.pk for t in townships]):
-            self.villages[(v.parent_id, v.name)] = v.pk
+            self.villages[(v.parent_id, _name_key(v.name))] = v.pk
         self.industries = {}
         for i in Industry.objects.all():
-            self.industries.setdefault(i.name, []).append(i.pk)
+            self.industries.setdefault(_name_key(i.name), []).append(i.pk)
             self.industries.setdefault(i.code.upper(), []).append(i.pk)
         self.domains = {}
         for d in KeyDomain.objects.all():
-            self.domains[d.name] = d
+            self.domains[_name_key(d.name)] = d
             self.domains[d.code.upper()] = d
 
     def township(self, text):
-        found = self.townships.get(text.replace(" ", "").replace("·", "/"), [])
+        found = self.townships.get(_name_key(text).replace("·", "/"), [])
         if not found:
             raise ValueError(_("Township %(name)s does not exist.") % {"name": text})
         if len(found) > 1:
             raise ValueError(_("Several townships are called %(name)s: write it as district/township.") % {"name": text})
         return found[0]
+
+
+def _name_key(name):
+    """A region's, industry's or domain's name as the lookups match it, both sides folded alike."""
+    return normalize_key(name).replace(" ", "")
 
 
 def _check_code(value):
@@ -359,7 +460,7 @@ def _parse_row(number, cells, columns, lookups, today):
     out["township_id"] = township.pk if township else None
 
     def village(value):
-        name = _text(value).replace(" ", "")
+        name = _name_key(_text(value))
         if not name or township is None:
             return None
         try:
@@ -370,7 +471,7 @@ def _parse_row(number, cells, columns, lookups, today):
     out["village_id"] = take(COL_VILLAGE, village)
 
     def industry(value):
-        name = required_text(value).replace(" ", "")
+        name = _name_key(required_text(value))
         found = lookups.industries.get(name) or lookups.industries.get(name.upper())
         if not found:
             raise ValueError(_("Unknown industry %(name)s: use a name from the template's list.") % {"name": name})
@@ -379,7 +480,7 @@ def _parse_row(number, cells, columns, lookups, today):
 
     def domains(value):
         result = []
-        for part in DOMAIN_SEPARATORS.split(_text(value)):
+        for part in DOMAIN_SEPARATORS.split(_key(value)):
             if not part:
                 continue
             domain = lookups.domains.get(part) or lookups.domains.get(part.upper())
@@ -394,7 +495,7 @@ def _parse_row(number, cells, columns, lookups, today):
     out["dust_workers_per_shift"] = take(COL_DUST, _int)
 
     def status(value):
-        text = required_text(value).replace(" ", "")
+        text = _name_key(required_text(value))
         if text not in STATUS_BY_TEXT:
             raise ValueError(_("Write 在产, 停产 or 销号."))
         return STATUS_BY_TEXT[text]
@@ -436,8 +537,11 @@ def roster_parse(file_obj, *, user, progress=None):
     straight away; row problems are collected so the user can fix them all in one go."""
     content = upload_check(file_obj)
     workbook, sheet = _open_sheet(content)
+    limit = settings.IMPORT_MAX_ROWS
     try:
-        total = _data_rows(content, sheet) if progress else 0
+        total = _data_rows(content, sheet)
+        if total > limit:
+            raise _too_many_rows(total)
         sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
         rows_iter = sheet.iter_rows(min_row=1)
         header = next(rows_iter, None)
@@ -447,22 +551,24 @@ def roster_parse(file_obj, *, user, progress=None):
         lookups = _Lookups(user)
         today = timezone.localdate()
         every = max(int(settings.IMPORT_PROGRESS_EVERY), 1)
-        rows, errors, first_row_of = [], [], {}
+        rows, errors, first_row_of = [], _Errors(), {}
         done = 0
         if progress:
             progress(0, total)
         for number, cells in enumerate(rows_iter, start=2):
             done += 1
+            if done > limit:  # the count above was an estimate; the stream is not
+                raise _too_many_rows(done)
             if progress and done % every == 0:
                 progress(done, max(total, done))
             if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells):
                 continue
             parsed, row_errors = _parse_row(number, cells, columns, lookups, today)
-            errors.extend(row_errors)
+            errors.add_all(row_errors)
             if parsed is None:
                 continue
             if parsed.credit_code in first_row_of:
-                errors.append(RowError(number, COL_CODE, _("Duplicate credit code: it is also on row %(row)d.") % {
+                errors.add(RowError(number, COL_CODE, _("Duplicate credit code: it is also on row %(row)d.") % {
                     "row": first_row_of[parsed.credit_code]}))
                 continue
             first_row_of[parsed.credit_code] = number
@@ -470,8 +576,8 @@ def roster_parse(file_obj, *, user, progress=None):
     finally:
         workbook.close()
     if not rows and not errors:
-        errors.append(RowError(None, None, _("The file has no enterprise rows under the header.")))
-    errors.extend(_scope_errors(rows, user))
+        errors.add(RowError(None, None, _("The file has no enterprise rows under the header.")))
+    errors.add_all(_scope_errors(rows, user))
     errors.sort(key=lambda e: (e.row or 0, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
     return rows, errors
 
@@ -514,7 +620,7 @@ def roster_import(*, file_obj, user, remote_addr=None, progress=None):
         raise PermissionDenied(_("Your account may not import the roster."))
     rows, errors = roster_parse(file_obj, user=user, progress=progress)
     if errors:
-        raise RosterImportError(errors)
+        raise RosterImportError(errors, errors.count)
     try:
         return _write(rows, user=user, remote_addr=remote_addr)
     except IntegrityError:
@@ -632,14 +738,23 @@ def _log_entry(enterprise, action, changes, user, remote_addr, now):
 
 
 # -- the marked copy ---------------------------------------------------------------------------------------------------
-def roster_errors_xlsx(file_obj, errors):
+def roster_errors_xlsx(file_obj, errors, more=0):
     """The uploaded workbook with each bad cell filled red and commented with its reasons, plus a
-    sheet listing every error. ``errors``: ``RowError`` objects or their ``as_dict()``."""
+    sheet listing the errors (and how many ``more`` were not listed). ``errors``: ``RowError``
+    objects or their ``as_dict()``. A sheet past MARKED_COPY_MAX_ROWS rows is not loaded whole:
+    the file is then the listing alone."""
     errors = [e if isinstance(e, RowError) else RowError(e.get("row"), e.get("column"), e.get("message", ""))
               for e in errors]
-    workbook = load_workbook(io.BytesIO(_read_bytes(file_obj)))
+    content = upload_check(file_obj)
+    if upload_rows(content) > MARKED_COPY_MAX_ROWS:
+        workbook = Workbook(write_only=True)
+        _error_listing(workbook.create_sheet(_("Errors")), errors, more)
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+    workbook = load_workbook(io.BytesIO(content))
     sheet = workbook.worksheets[0]
-    header = {normalize_text(c.value).replace(" ", "").lstrip("*"): c.column
+    header = {_header(c.value): c.column
               for c in sheet[1] if c.value is not None}
     fill = PatternFill(fill_type="solid", start_color=ERROR_FILL_COLOR, end_color=ERROR_FILL_COLOR)
     by_cell = {}
@@ -652,11 +767,16 @@ def roster_errors_xlsx(file_obj, errors):
         cell = sheet.cell(row=row, column=column)
         cell.fill = fill
         cell.comment = Comment("\n".join(messages), _("Roster import"), width=300, height=120)
-    listing = workbook.create_sheet(_("Errors"))
-    listing.append([_("Row"), _("Column"), _("Reason")])
-    for e in errors:
-        listing.append([e.row, e.column or "", e.message])
-    listing.column_dimensions["C"].width = 80
+    _error_listing(workbook.create_sheet(_("Errors")), errors, more)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _error_listing(listing, errors, more):
+    listing.column_dimensions["C"].width = 80
+    listing.append([_("Row"), _("Column"), _("Reason")])
+    for e in errors:
+        listing.append([e.row, e.column or "", e.message])
+    if more:
+        listing.append([None, None, more_errors_text(more)])

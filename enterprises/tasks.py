@@ -32,12 +32,12 @@ def roster_import_job(job, progress):
                 counts = importers.roster_import(file_obj=f, user=job.owner, remote_addr=job.params.get("remote_addr"),
                                                  progress=progress)
         except importers.RosterImportError as exc:
-            errors = exc.errors
             raise JobFailed(
                 _("Nothing was imported: %(n)d problem(s) in the file. Fix them and upload the file again.") % {
-                    "n": len(errors)},
-                result={"errors": [e.as_dict() for e in errors[:importers.MAX_STORED_ERRORS]],
-                        "error_count": len(errors), "markable": exc.markable,
+                    "n": exc.error_count},
+                result={"errors": [e.as_dict() for e in exc.errors], "error_count": exc.error_count,
+                        "more": exc.more, "more_text": importers.more_errors_text(exc.more) if exc.more else "",
+                        "markable": exc.markable,
                         "errors_url": reverse("enterprises:import_errors", args=[job.pk]) if exc.markable else ""},
             ) from None
         message = _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.") % counts

@@ -14,12 +14,22 @@ _PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 
 
 def normalize_text(value):
-    """Full-width characters to half-width, stray and non-breaking spaces removed at the ends,
-    runs of inner spaces collapsed."""
+    """Text as written, tidied: spaces (also ideographic and non-breaking ones) trimmed at the ends
+    and collapsed inside. Nothing else changes — Chinese punctuation such as （）、，： and full-width
+    letters stay as the user wrote them, so an exported roster imports back unchanged. Codes and
+    lookups fold their characters with ``normalize_key``."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def normalize_key(value):
+    """Text as a code or a key to match (a credit code, a phone number, a header, a township or
+    industry name): every compatibility form folded (NFKC: full-width letters, digits, brackets and
+    dashes to ASCII), spaces collapsed."""
+    if value is None:
+        return ""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(value))).strip()
 
 
 def credit_code_check_char(first17):
@@ -28,7 +38,7 @@ def credit_code_check_char(first17):
 
 
 def normalize_credit_code(value):
-    return normalize_text(value).replace(" ", "").upper()
+    return normalize_key(value).replace(" ", "").upper()
 
 
 def validate_credit_code(value):
@@ -46,7 +56,7 @@ def validate_credit_code(value):
 
 
 def normalize_phone(value):
-    text = normalize_text(value).replace(" ", "").replace("—", "-").replace("－", "-")
+    text = normalize_key(value).replace(" ", "").replace("—", "-")
     return text
 
 

@@ -1,7 +1,7 @@
 """Roster import and export pages. The work is in ``importers`` / ``exports``; the import always
-runs as a job (in the request without a worker, in the background with one) and the user follows
-it on the job page; an export answers directly up to ``EXPORT_SYNC_MAX_ROWS`` rows, past that it
-becomes a job too."""
+runs as a job the user follows on the job page — in the request up to ``IMPORT_SYNC_MAX_ROWS``
+rows, past that in the background with progress; an export answers directly up to
+``EXPORT_SYNC_MAX_ROWS`` rows, past that it becomes a job too."""
 from pathlib import Path
 
 from django import forms
@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext as _, gettext_lazy
 from portal.accounts.models import AccessLog
 from portal.accounts.services import access_log_write, client_ip
 from portal.jobs.models import Job
-from portal.jobs.services import job_start
+from portal.jobs.services import job_create, job_queue, job_run, job_start
 from portal.ui import query_without
 
 from . import exports, importers
@@ -31,7 +31,9 @@ class RosterImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            self.cleaned_data["content"] = importers.upload_check(upload)
+            content = importers.upload_check(upload)
+            self.cleaned_data["rows"] = importers.upload_rows(content)  # too many: refused at once
+            self.cleaned_data["content"] = content
         except importers.RosterImportError as exc:
             raise forms.ValidationError(exc.messages) from None
         return upload
@@ -49,14 +51,19 @@ def roster_import(request):
     form = RosterImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        in_background = form.cleaned_data["rows"] > settings.IMPORT_SYNC_MAX_ROWS
         with transaction.atomic():  # the job is queued once its file is stored
             name = Path(upload.name).name[:150]
-            job = job_start(owner=user, kind=IMPORT_JOB, title=_("Roster import: %(name)s") % {"name": name},
-                            params={"file_name": name, "remote_addr": client_ip(request),
-                                    "language": get_language()})
+            job = job_create(owner=user, kind=IMPORT_JOB, title=_("Roster import: %(name)s") % {"name": name},
+                             params={"file_name": name, "remote_addr": client_ip(request),
+                                     "language": get_language()})
             # The upload stays on the job (so its errors can be marked on it); ``file_name`` stays
             # empty: the job page offers a download only for files a job produced.
             job.file.save(f"roster-import-{job.pk}.xlsx", ContentFile(form.cleaned_data["content"]), save=True)
+            if in_background:
+                job_queue(job)
+        if not in_background:
+            job_run(job_id=job.pk)
         return redirect("jobs:detail", pk=job.pk)
     return render(request, "enterprises/import.html", {
         "form": form, "max_mb": settings.IMPORT_MAX_BYTES / 1024 / 1024,
@@ -78,7 +85,7 @@ def import_errors(request, job_pk):
     if not job.file or not errors or not job.result.get("markable"):
         raise Http404("No marked file for this job")
     with job.file.open("rb") as f:
-        content = importers.roster_errors_xlsx(f, errors)
+        content = importers.roster_errors_xlsx(f, errors, more=job.result.get("more") or 0)
     stem = Path(job.params.get("file_name") or "roster").stem
     return exports.xlsx_response(content, f"{stem}-{_('errors')}.xlsx")
 

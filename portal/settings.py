@@ -207,6 +207,16 @@ FONT_DIR = Path(env("PORTAL_FONT_DIR", BASE_DIR / "var" / "fonts"))
 
 # Uploads: the roster import refuses files over this size.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
+# Workbooks made to be large are refused before they are read: by the rows of the first sheet and
+# by the size of the file unpacked (a small .xlsx can unpack to gigabytes); a refused file lists its
+# first IMPORT_MAX_ERRORS problems and how many more there are.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100000)
+IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 100)
+IMPORT_MAX_ERRORS = env_int("IMPORT_MAX_ERRORS", 1000)
+# Imports up to this many rows run in the request; larger ones as a background job with progress.
+IMPORT_SYNC_MAX_ROWS = env_int("IMPORT_SYNC_MAX_ROWS", 2000)
+# A running background job that has not reported for this long is marked failed (its worker died).
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15)
 IMPORT_PROGRESS_EVERY = 500
 # Exports over this many rows run as a background job.
 EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 2000)
@@ -247,8 +257,9 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
+    # one error shape for every endpoint, documented on every operation (portal/api_common.py)
+    "DEFAULT_SCHEMA_CLASS": "portal.api_common.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "portal.api_common.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "工贸行业安全生产监管平台 API",

@@ -92,7 +92,7 @@ def test_the_500_page_needs_neither_the_database_nor_a_request():
 def test_the_api_says_not_found_in_chinese(world, url):
     response = _client(world.luoyang_inspector).get(url.format(pk=world.e_hutang.pk))
     assert response.status_code == 404
-    assert response.json() == {"detail": "没有这条记录，或不在您的账号可查看的范围内。"}
+    assert response.json() == {"detail": "没有这条记录，或不在您的账号可查看的范围内。", "code": "not_found", "fields": {}}
 
 
 def test_the_api_says_not_found_in_english_to_who_picked_english(world):

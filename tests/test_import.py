@@ -175,7 +175,7 @@ def test_formula_cell_is_refused_with_row_and_column(world):
     assert errors_of(exc_info) == ["Row 3 “单班作业涉粉人数”: A formula is not accepted: type the value itself."]
 
 
-def test_full_width_characters_and_stray_spaces_are_normalised(world):
+def test_full_width_codes_and_stray_spaces_are_normalised(world):
     code = credit_code()
     full_width_code = " " + "".join(chr(ord(c) + 0xFEE0) for c in code.lower()) + "\u3000"
     roster_import(file_obj=xlsx_file([row(full_width_code, **{
@@ -183,7 +183,7 @@ def test_full_width_characters_and_stray_spaces_are_normalised(world):
         "重点行业领域": "涉爆粉尘，有限空间作业 ", "主要负责人电话": "０５１９－８５６８３１２０", "状态": " 在产 ",
     })]), user=world.bureau)
     e = Enterprise.objects.get(credit_code=code)
-    assert e.name == "常州ABC 精密 机械有限公司"
+    assert e.name == "常州ＡＢＣ 精密 机械有限公司"  # text as written, its spaces tidied
     assert e.principal_phone == "0519-85683120"
     assert e.key_domains.count() == 2
 
@@ -297,6 +297,39 @@ def test_marked_error_file_fills_the_bad_cell_red_with_a_comment(world):
     assert "在产" in cell.comment.text
     assert sheet.cell(row=2, column=COLUMNS.index("状态") + 1).fill.fill_type is None
     assert [c.value for c in marked.worksheets[1][2]] == [3, "状态", exc_info.value.errors[0].message]
+
+
+def test_chinese_punctuation_is_kept_as_written(world):
+    code = credit_code()
+    roster_import(file_obj=xlsx_file([row(code, **{
+        "企业名称": "常州湖塘精工（厂中厂）有限公司", "地址": "湖塘镇长安路１号（东门）：二楼、三楼"})]), user=world.bureau)
+    e = Enterprise.objects.get(credit_code=code)
+    assert (e.name, e.address) == ("常州湖塘精工（厂中厂）有限公司", "湖塘镇长安路１号（东门）：二楼、三楼")
+
+
+def test_full_width_headers_and_names_still_match(world):
+    code = credit_code()
+    header = [("村（社区）" if h == "村(社区)" else h) for h in COLUMNS]
+    roster_import(file_obj=xlsx_file([{**row(code), "村（社区）": "湖塘村", "板块": "武进区／湖塘镇"}], header=header),
+                  user=world.bureau)
+    e = Enterprise.objects.get(credit_code=code)
+    assert (e.township, e.village.name) == (world.hutang, "湖塘村")
+
+
+def test_the_roster_export_imports_back_unchanged(world):
+    """The portal's own export, imported again, changes no enterprise and records no roster change
+    (it once turned the （厂中厂） of 52 demo enterprises into ASCII brackets)."""
+    from enterprises import exports
+    from .test_roster import roster_snapshot
+
+    Enterprise.objects.filter(pk=world.e_hutang2.pk).update(
+        name="常州湖塘纺织（厂中厂）有限公司", address="湖塘镇长安路８号（常州湖塘机械有限公司内）", host=world.e_hutang)
+    Enterprise.objects.filter(pk=world.e_luoyang.pk).update(name="常州洛阳冶金有限公司（二分厂）", address="洛阳镇，工业园；Ａ区")
+    content = exports.roster_xlsx(exports.export_queryset(world.bureau, ""))
+    before = roster_snapshot(), LogEntry.objects.count()
+    assert roster_import(file_obj=io.BytesIO(content), user=world.bureau) == {
+        "created": 0, "updated": 0, "unchanged": 3}
+    assert (roster_snapshot(), LogEntry.objects.count()) == before
 
 
 def test_exported_formula_neutralisation_round_trips(world):

@@ -149,3 +149,11 @@ def test_full_width_phone_is_normalised():
     assert normalize_phone("０５１９－８５６８３１２０") == "0519-85683120"
     validate_phone("１３９１２３４５６７８")
     validate_phone("０５１９－８５６８３１２０")
+
+
+def test_text_is_kept_as_written_and_only_its_spaces_tidied():
+    from enterprises.validators import normalize_key, normalize_text
+    assert normalize_text("\u3000常州精工（厂中厂）有限公司\xa0 二分厂 ") == "常州精工（厂中厂）有限公司 二分厂"
+    assert normalize_text("长安路１号，Ａ区：二楼、三楼") == "长安路１号，Ａ区：二楼、三楼"
+    # keys (headers, township and industry names) fold full-width forms to match
+    assert normalize_key("村（社区）") == "村(社区)" and normalize_key("武进区／湖塘镇") == "武进区/湖塘镇"

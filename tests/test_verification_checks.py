@@ -99,7 +99,7 @@ def test_the_api_shows_and_takes_the_level(world):
     assert given.status_code == 201 and given.json()["checking_level"] == "province"
     before = Inspection.objects.count()
     bad = submit("level-api-0003", checking_level="county")
-    assert bad.status_code == 400 and "checking_level" in bad.json()
+    assert bad.status_code == 400 and "checking_level" in bad.json()["fields"]
     assert Inspection.objects.count() == before
     listed = client.get("/api/v1/inspections/", {"checking_level": "province"}).json()
     assert [r["id"] for r in listed["results"]] == [given.json()["id"]]

@@ -3,8 +3,7 @@ actions), penalties and campaigns — thin viewsets over the same services and s
 
 Every object is reached through ``scope``: out of scope is a 404, in scope but read-only a 403 on a
 write, then the input is checked (400), then the service decides (400 with its Chinese messages).
-A service's field errors come back as ``{field: [message]}``, its other errors as
-``{"detail": [message]}`` — the shape ``api_submit_once`` gives the inspection submit."""
+Every refusal has the API's one error shape ``{detail, code, fields}`` (``portal.api_common``)."""
 from portal.api import router
 
 from .hazards import HazardViewSet

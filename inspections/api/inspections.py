@@ -3,12 +3,13 @@ its client key (``portal.submissions.api_submit_once``), as JSON or as a multipa
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 
 from enterprises.models import Enterprise
 from grid.models import PATH_STEP
 from portal.accounts import scope
+from portal.api_common import ErrorSerializer
 from portal.submissions.api import api_submit_once
 
 from .. import services
@@ -144,7 +145,9 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return InspectionDetailSerializer if self.action == "retrieve" else InspectionSerializer
 
     @extend_schema(
-        request=InspectionSubmitSerializer, responses={201: InspectionDetailSerializer},
+        request=InspectionSubmitSerializer,
+        responses={201: InspectionDetailSerializer,
+                   409: OpenApiResponse(ErrorSerializer, description="The key was used for another payload.")},
         description="Submit an inspection from the field. Send a client key in the Idempotency-Key header "
                     "(8–64 letters, digits, _ or -): the same key with the same payload returns the first "
                     "inspection again (header Idempotent-Replayed: true); the key with another payload is a 409; "

@@ -31,8 +31,10 @@ class PenaltySerializer(serializers.ModelSerializer):
                   "decision_number", "decided_on", "violation", "legal_basis", "fine", "status", "status_display",
                   "created_by", "created_at"]
         read_only_fields = ["enterprise", "township", "created_by", "created_at"]
-        # the service checks these with its own (Chinese) messages: a negative fine, a blank basis
-        extra_kwargs = {"fine": {"validators": [], "min_value": None}, "violation": {"allow_blank": True},
+        # the service checks these with its own (Chinese) messages: a negative fine, a blank basis;
+        # the fine is required (0 when none): the model's default is no answer to "how much?"
+        extra_kwargs = {"fine": {"validators": [], "min_value": None, "required": True},
+                        "violation": {"allow_blank": True},
                         "legal_basis": {"allow_blank": True}}
 
 

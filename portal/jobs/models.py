@@ -26,6 +26,9 @@ class Job(models.Model):
     file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
     file_name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # set when the job is claimed and at each progress report: a running job whose worker stopped
+    # reporting for JOB_STALE_MINUTES died with it (services.jobs_fail_stale)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

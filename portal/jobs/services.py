@@ -6,12 +6,18 @@
         return JobResult(content=b"...", file_name="名录.xlsx", result={"rows": 33000})
 
 A job is claimed with a conditional UPDATE (queued → running), so a redelivered task never runs it twice.
+A running job reports a heartbeat with its progress; one whose worker died (killed for its memory,
+a restart) stops reporting and is marked failed by ``jobs_fail_stale`` — when its task comes back
+redelivered, when someone reads it, and from a periodic sweep — rather than staying "running".
 """
 from dataclasses import dataclass, field
+from datetime import timedelta
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,25 +51,60 @@ def handler(kind):
     return register
 
 
-def job_start(*, owner, kind, title, params=None):
-    """Create a job and queue it once the surrounding transaction commits."""
-    from .tasks import job_run
-
+def job_create(*, owner, kind, title, params=None):
+    """A queued job that nobody runs yet: ``job_queue`` it, or ``job_run`` it in the request."""
     if kind not in _handlers:
         raise ValueError(f"no handler for job kind {kind!r}")
-    job = Job.objects.create(owner=owner, kind=kind, title=title, params=params or {})
+    return Job.objects.create(owner=owner, kind=kind, title=title, params=params or {})
+
+
+def job_queue(job):
+    """Hand the job to a worker once the surrounding transaction commits."""
+    from .tasks import job_run
+
     transaction.on_commit(lambda: job_run.delay(job.pk))
     return job
 
 
-def job_run(*, job_id):
-    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(state=Job.State.RUNNING)
+def job_start(*, owner, kind, title, params=None):
+    """Create a job and queue it once the surrounding transaction commits."""
+    return job_queue(job_create(owner=owner, kind=kind, title=title, params=params))
+
+
+def stale_cutoff(now=None):
+    return (now or timezone.now()) - timedelta(minutes=settings.JOB_STALE_MINUTES)
+
+
+def jobs_fail_stale(*, jobs=None, now=None):
+    """Mark failed the running jobs (of ``jobs``, default all) that have not reported since
+    JOB_STALE_MINUTES: their worker died. Returns how many."""
+    now = now or timezone.now()
+    cutoff = stale_cutoff(now)
+    stale = (Job.objects.all() if jobs is None else jobs).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+    return _fail_dead(stale, now)
+
+
+def _fail_dead(jobs, now):
+    return jobs.filter(state=Job.State.RUNNING).update(state=Job.State.FAILED, finished_at=now, message=_(
+        "The job stopped unexpectedly (the background worker ended while running it). Nothing of it was "
+        "saved; please start it again, or split a large file into smaller ones."))
+
+
+def job_run(*, job_id, redelivered=False):
+    """Run a queued job. ``redelivered``: Celery hands the task out again because the worker that
+    had it died — the job it left running is failed, not run again (the same file would kill the
+    next worker too)."""
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+        state=Job.State.RUNNING, heartbeat_at=timezone.now())
     if claimed != 1:
+        if redelivered:
+            _fail_dead(Job.objects.filter(pk=job_id), timezone.now())
         return None
     job = Job.objects.select_related("owner").get(pk=job_id)
 
     def progress(done, total=None):
-        fields = {"done": done}
+        fields = {"done": done, "heartbeat_at": timezone.now()}
         if total is not None:
             fields["total"] = total
         Job.objects.filter(pk=job.pk).update(**fields)

@@ -6,9 +6,17 @@ from django.utils import timezone
 from . import services
 
 
-@shared_task(name="portal.jobs.tasks.job_run", acks_late=True)
-def job_run(job_id):
-    return services.job_run(job_id=job_id)
+@shared_task(name="portal.jobs.tasks.job_run", bind=True, acks_late=True, reject_on_worker_lost=True)
+def job_run(self, job_id):
+    # acks late and requeued when the worker is lost: the next worker sees it redelivered and
+    # marks the job failed instead of leaving it "running"
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return services.job_run(job_id=job_id, redelivered=redelivered)
+
+
+@shared_task(name="portal.jobs.tasks.jobs_fail_stale")
+def jobs_fail_stale():
+    return services.jobs_fail_stale()
 
 
 @shared_task(name="portal.jobs.tasks.job_purge")

@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from rest_framework import status as http
 from rest_framework.response import Response
 
+from portal.api_common import django_errors, error_response, validation_body
+
 from .services import KeyReused, submit_once, valid_key
 
 HEADER = "Idempotency-Key"
@@ -36,16 +38,15 @@ def api_submit_once(request, kind, handler):
     header ``Idempotent-Replayed: true``."""
     key = client_key_of(request)
     if not valid_key(key):
-        return Response({"detail": _("An Idempotency-Key header (8–64 letters, digits, _ or -) is required.")},
-                        status=http.HTTP_400_BAD_REQUEST)
+        return error_response(_("An Idempotency-Key header (8–64 letters, digits, _ or -) is required."),
+                              code="invalid", status_code=http.HTTP_400_BAD_REQUEST)
     try:
         status, body, replayed = submit_once(kind=kind, client_key=key, user=request.user,
                                              payload=_payload(request.data), handler=handler)
     except KeyReused as exc:
-        return Response({"detail": exc.message}, status=http.HTTP_409_CONFLICT)
+        return error_response(exc.message, code="conflict", status_code=http.HTTP_409_CONFLICT)
     except ValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(detail, status=http.HTTP_400_BAD_REQUEST)
+        return Response(validation_body(django_errors(exc).detail), status=http.HTTP_400_BAD_REQUEST)
     headers = {"Idempotent-Replayed": "true"} if replayed else None
     return Response(body, status=status, headers=headers)
 
