@@ -99,4 +99,4 @@ def test_the_api_says_not_found_in_english_to_who_picked_english(world):
     client = _client(world.luoyang_inspector)
     client.cookies["django_language"] = "en"
     response = client.get(f"/api/v1/enterprises/{world.e_hutang.pk}/")
-    assert response.json() == {"detail": "No such record."}
+    assert response.json() == {"detail": "No such record.", "code": "not_found", "fields": {}}
