@@ -201,9 +201,11 @@ def change_report_xlsx(report) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
     sheet.append([_("At the start of the quarter"), report["at_start"]])
+    sheet.append([_("Producing at the start of the quarter"), report["producing_at_start"]])
     for _key, label, count in report["counts"]:
         sheet.append([str(label), count])
     sheet.append([_("At the end of the quarter"), report["at_end"]])
+    sheet.append([_("Producing at the end of the quarter"), report["producing_at_end"]])
     sheet.append([])
     header = [_("Effective date"), _("Change"), _("Enterprise name"), _("Unified social credit code"), _("Details"),
               _("Reason"), _("Recorded by")]

@@ -2,7 +2,7 @@
 quarterly; seed 000 item 1)."""
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
 
 from portal.figures.periods import Period
@@ -43,14 +43,18 @@ def _category(change, township_id):
 
 def change_report(*, user, township, quarter):
     """The changes of ``township`` (which the caller has already checked the user may see) in
-    ``quarter``: counts at the start and the end, and every change by category. Three queries."""
+    ``quarter``: the enterprises on the roster and those producing at the start and the end (seed
+    000 item 1 reports both), and every change by category. Three queries."""
     # An enterprise is in the township on some date only if a change ever brought it there
     # (registered or transferred in): counting among those avoids scanning the whole city.
     base = Enterprise.objects.filter(
         pk__in=EnterpriseChange.objects.filter(to_township=township).values("enterprise"))
     day_before = quarter.start - datetime.timedelta(days=1)
-    at_start = enterprises_on(base, township=township, date=day_before).count()
-    at_end = enterprises_on(base, township=township, date=quarter.end).count()
+    # on the roster (producing or suspended) and producing, at each end: one query each
+    producing = Count("pk", filter=Q(status_on_date=Status.PRODUCING))
+    start = enterprises_on(base, township=township, date=day_before).aggregate(n=Count("pk"), producing=producing)
+    end = enterprises_on(base, township=township, date=quarter.end).aggregate(n=Count("pk"), producing=producing)
+    at_start, at_end = start["n"], end["n"]
     changes = list(
         EnterpriseChange.objects.filter(effective_date__range=(quarter.start, quarter.end))
         .filter(Q(to_township=township) | Q(from_township=township))
@@ -66,5 +70,6 @@ def change_report(*, user, township, quarter):
         rows.append({"change": change, "category": cat, "category_label": labels[cat]})
     return {
         "township": township, "quarter": quarter, "at_start": at_start, "at_end": at_end,
+        "producing_at_start": start["producing"], "producing_at_end": end["producing"],
         "counts": [(key, label, counts[key]) for key, label in CATEGORIES], "rows": rows,
     }

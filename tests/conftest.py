@@ -18,7 +18,8 @@ import time_machine
 from grid.models import GridCell, Region
 from portal.celery import app as celery_app
 
-from .factories import GridCellFactory, RegionFactory, UserFactory, make_enterprise, make_enterprise_user
+from tests.enterprises.factories import make_enterprise, make_enterprise_user
+from tests.factories import GridCellFactory, RegionFactory, UserFactory
 
 CI = os.environ.get("CI", "").lower() == "true"
 

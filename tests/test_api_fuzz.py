@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from inspections.models import Campaign
 from inspections.services import campaign_create, hazard_plan, penalty_create, plan_create, plan_items_add
 
-from .factories import make_inspection
+from tests.inspections.factories import make_inspection
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from .factories import PASSWORD
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
 # itself are still synchronous.

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from portal.jobs.models import Job
 
-from .test_browser import _login, browser  # noqa: F401  (the watched Chromium fixture)
+from tests.test_browser import _login, browser  # noqa: F401  (the watched Chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from .factories import PASSWORD
+from tests.factories import PASSWORD
 
 ENGLISH_BROWSER = "en-US,en;q=0.9"
 

@@ -24,7 +24,7 @@ PRODUCTION = {"PORTAL_DEPLOYMENT": "production", "SECRET_KEY": "k" * 60 + "-Ab3$
 
 def _collected(tmp_path):
     """STATIC_ROOT as collectstatic leaves it (its manifest): the start checks for it."""
-    from .test_static_manifest import write_manifest
+    from tests.test_static_manifest import write_manifest
     return {"STATIC_ROOT": str(write_manifest(tmp_path / "static"))}
 
 

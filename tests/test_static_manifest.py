@@ -8,7 +8,7 @@ from django.contrib.staticfiles.finders import get_finders
 
 from portal.checks import static_manifest_check, static_manifest_problem
 
-from .test_platform import PRODUCTION, _manage
+from tests.test_platform import PRODUCTION, _manage
 
 MANIFEST_STORAGE = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
                     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
@@ -70,7 +70,7 @@ def _python(code, env_extra):
     import subprocess
     import sys
 
-    from .test_platform import ROOT
+    from tests.test_platform import ROOT
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(env_extra)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -103,7 +103,7 @@ def test_the_image_collects_the_static_files_that_compose_serves():
     files at build time into its own STATIC_ROOT; nothing in compose moves or hides them."""
     import yaml
 
-    from .test_platform import ROOT
+    from tests.test_platform import ROOT
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "manage.py collectstatic --noinput" in dockerfile
     web = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]["web"]

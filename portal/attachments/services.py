@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .models import Attachment
 
@@ -60,6 +60,18 @@ def _taken_at(image):
     return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
+def _load_whole(image):
+    """Decode ``image``, refusing a truncated file. WeasyPrint turns on Pillow's process-wide
+    ``LOAD_TRUNCATED_IMAGES`` when it is imported (the first PDF rendered), after which ``load()``
+    pads a cut-off photo with grey instead of failing: the flag is set off for this decode."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _image(data):
     """``(jpeg_bytes, width, height, taken_at)`` or None when the bytes are not an image we take."""
     try:
@@ -71,7 +83,7 @@ def _image(data):
         return None
     try:
         with Image.open(io.BytesIO(data)) as image:
-            image.load()  # verify() does not decode: a truncated file fails here
+            _load_whole(image)  # verify() does not decode: a truncated file fails here
             taken_at = _taken_at(image)
             upright = ImageOps.exif_transpose(image)
             if upright.mode not in ("RGB", "L"):

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.utils import timezone
@@ -20,8 +20,10 @@ def jobs_fail_stale():
 
 
 @shared_task(name="portal.jobs.tasks.job_purge")
-def job_purge(days=7):
-    return services.job_purge(older_than=timezone.now() - timedelta(days=days))
+def job_purge(days=7, at=None):
+    """Finished jobs older than ``days`` as of ``at`` (an ISO date-time; the periodic job passes none: now)."""
+    now = datetime.fromisoformat(at) if at else timezone.now()
+    return services.job_purge(older_than=now - timedelta(days=days))
 
 
 @shared_task(name="portal.jobs.tasks.ping")
