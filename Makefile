@@ -27,5 +27,8 @@ test: setup
 bench: setup
 	$(PY) bench/run.py
 
+# Every catalogue at once: each app's <app>/locale/ and the project's locale/ (scripts/messages.py
+# says which msgid goes where), then compiled.
 messages:
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) scripts/messages.py
+	$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
