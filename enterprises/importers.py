@@ -671,7 +671,7 @@ def _write(rows, *, user, remote_addr):
     }, user, remote_addr, now) for r, e in zip(new_rows, created)]
 
     # Existing enterprises: compare, then write only what differs.
-    updated, unchanged, bulk, relinked = 0, 0, [], []
+    updated, unchanged, bulk, relinked, roster_changes = 0, 0, [], [], []
     changed_fields = set()
     for r in rows:
         e = existing.get(r.credit_code)
@@ -690,6 +690,9 @@ def _write(rows, *, user, remote_addr):
             changes["key_domains"] = ["、".join(domain_names[d] for d in sorted(old_domains)),
                                       "、".join(domain_names[d] for d in sorted(r.key_domain_ids))]
         audit.append(_log_entry(e, LogEntry.Action.UPDATE, changes, user, remote_addr, now))
+        if "status" not in diff and "township_id" not in diff:
+            roster_changes.extend(_listed_changes(e, diff, old_domains if domains_changed else None, r,
+                                                  domain_names, reason=reason, by=user))
         if "status" in diff or "township_id" in diff:
             # A roster change: through the service, so it is recorded like one made on the page.
             fields = {name: after for name, (before, after) in diff.items()}
@@ -717,8 +720,28 @@ def _write(rows, *, user, remote_addr):
         Through.objects.filter(enterprise_id__in=[pk for pk, _d in relinked]).delete()
         Through.objects.bulk_create([Through(enterprise_id=pk, keydomain_id=d)
                                      for pk, ids in relinked for d in sorted(ids)], batch_size=2000)
+    EnterpriseChange.objects.bulk_create(roster_changes, batch_size=1000)
     LogEntry.objects.bulk_create(audit, batch_size=1000)
     return {"created": len(created), "updated": updated, "unchanged": unchanged}
+
+
+def _listed_changes(e, diff, old_domains, r, domain_names, *, reason, by):
+    """The roster changes the township's report lists for an import row that keeps the status and
+    the township, as ``services.enterprise_update`` records them on the page: a change of the data
+    enforcement targets by (dust workers per shift, the safety section) and of the key domains."""
+    common = {"enterprise_id": e.pk, "from_status": e.status, "to_status": e.status, "from_township_id": e.township_id,
+              "to_township_id": e.township_id, "effective_date": r.effective_date, "reason": reason, "by": by}
+    out = []
+    targeting = {name: [before, after] for name, (before, after) in diff.items()
+                 if name in EnterpriseChange.TARGETING_FIELDS}
+    if targeting:
+        out.append(EnterpriseChange(kind=EnterpriseChange.Kind.TARGETING, changed_values=targeting, **common))
+    if old_domains is not None:
+        def names(ids):
+            return "、".join(domain_names[d] for d in sorted(ids)) or "—"
+        out.append(EnterpriseChange(kind=EnterpriseChange.Kind.KEY_DOMAINS,
+                                    detail=f"{names(old_domains)} → {names(r.key_domain_ids)}"[:300], **common))
+    return out
 
 
 _content_type = None

@@ -219,11 +219,27 @@ def test_changed_fields_are_updated_in_bulk_with_an_audit_row(world):
     assert e.address == "新地址"
     assert sorted(e.key_domains.values_list("code", flat=True)) == ["dust", "spraying"]
     assert e.grid_cell == world.cell  # not in the file: kept
-    assert e.changes.count() == 1  # no status or township change: no roster change
+    # no status or township change, but new key domains: listed for the township as on the page
+    # (the dust workers, 12, and the safety section, not set up, are as they were)
+    listed = e.changes.exclude(kind=EnterpriseChange.Kind.REGISTERED).get()
+    assert (listed.kind, listed.detail, listed.by, listed.reason) == (
+        EnterpriseChange.Kind.KEY_DOMAINS, "涉爆粉尘 → 涉爆粉尘、喷涂作业", world.inspector, "Roster import")
     log = enterprise_logs(actor=world.inspector).get(object_pk=str(e.pk), action=LogEntry.Action.UPDATE)
     assert log.changes["address"] == ["", "新地址"]
     assert log.changes["key_domains"] == ["涉爆粉尘", "涉爆粉尘、喷涂作业"]
     assert (log.actor, log.remote_addr) == (world.inspector, "10.1.1.1")
+
+
+def test_targeting_data_changed_by_import_is_listed_for_the_township(world):
+    e = world.e_hutang  # 12 dust workers per shift, no safety section
+    roster_import(file_obj=xlsx_file([row(e.credit_code, **{
+        "企业名称": e.name, "地址": e.address, "村(社区)": "湖塘村", "行业": "汽车零部件", "重点行业领域": "涉爆粉尘",
+        "单班作业涉粉人数": 35, "安全生产管理科挂牌": "是", "主要负责人": e.principal_name,
+        "主要负责人电话": e.principal_phone, "生效日期": "2022-06-01"})]), user=world.inspector)
+    listed = e.changes.exclude(kind=EnterpriseChange.Kind.REGISTERED).get()
+    assert (listed.kind, listed.changed_values, listed.effective_date) == (
+        EnterpriseChange.Kind.TARGETING,
+        {"dust_workers_per_shift": [12, 35], "safety_section_established": [False, True]}, datetime.date(2022, 6, 1))
 
 
 def test_status_change_through_import_records_a_roster_change(world):
