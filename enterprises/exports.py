@@ -10,13 +10,14 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.accounts import scope
+from portal.jobs import exports as jobs_exports
 from portal.jobs.exports import HEADER_FILL, HEADER_FONT, XLSX_CONTENT_TYPE, neutralise, xlsx_response  # noqa: F401
 
 from .filters import EnterpriseFilter
@@ -96,6 +97,21 @@ def roster_xlsx(queryset, progress=None) -> bytes:
 
 def roster_file_name():
     return f"{_('Enterprise roster')}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def _roster_rows(user, query):
+    return export_queryset(user, query), ""
+
+
+def _roster_write(queryset, *, title, progress=None):
+    return roster_xlsx(queryset, progress=progress)
+
+
+# The roster as filtered on its page: the file at once, or past EXPORT_SYNC_MAX_ROWS the shared export job.
+ROSTER_EXPORT = jobs_exports.register(jobs_exports.Export(
+    kind="enterprises.roster", queryset=_roster_rows, write=_roster_write, file_name=roster_file_name,
+    job_title=gettext_lazy("Roster export (%(n)d enterprises)"),
+    done_message=gettext_lazy("%(n)d enterprises exported.")))
 
 
 # -- the import template ---------------------------------------------------------------------------------------------

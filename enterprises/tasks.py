@@ -1,23 +1,20 @@
-"""Background jobs of the roster (``portal.jobs`` handlers): the import and the large export.
+"""Background jobs of the roster (``portal.jobs`` handlers): the large import. The large export
+runs as the shared export job (``portal.jobs.exports``, registered in ``exports``, imported here so
+the worker has it).
 
-Thin: each re-reads everything as the job's owner (scope is applied inside the job, never passed
-in) and calls ``importers`` / ``exports``. Celery's autodiscovery imports this module in the
-worker, so the handlers are registered there too."""
-from types import SimpleNamespace
-
+Thin: the job re-reads everything as its owner (scope is applied inside the job, never passed in)
+and calls ``importers``. Celery's autodiscovery imports this module in the worker, so the handlers
+are registered there too."""
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import AccessLog
-from portal.accounts.services import access_log_write
 from portal.jobs.services import JobFailed, JobResult, handler
 
-from . import exports, importers
+from . import exports, importers  # noqa: F401  (exports: registers the roster export)
 
 IMPORT_JOB = "enterprises.import"
-EXPORT_JOB = "enterprises.export"
 
 
 def _language(job):
@@ -42,24 +39,3 @@ def roster_import_job(job, progress):
             ) from None
         message = _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.") % counts
     return JobResult(result=counts, message=message)
-
-
-def _request_from(ip):
-    """``access_log_write`` reads the client address from a request; a job only has the one it was started from."""
-    return SimpleNamespace(META={"REMOTE_ADDR": ip}) if ip else None
-
-
-@handler(EXPORT_JOB)
-def roster_export_job(job, progress):
-    with _language(job):
-        queryset = exports.export_queryset(job.owner, job.params.get("query", ""))
-        rows = queryset.count()
-        content = exports.roster_xlsx(queryset, progress=progress)
-        access_log_write(kind=AccessLog.Kind.EXPORT, request=_request_from(job.params.get("remote_addr")),
-                         user=job.owner, detail=export_detail(job.params.get("query", ""), rows))
-        return JobResult(content=content, file_name=exports.roster_file_name(), result={"rows": rows},
-                         message=_("%(n)d enterprises exported.") % {"n": rows})
-
-
-def export_detail(query, rows):
-    return f"roster export rows={rows} filters={query or '-'}"

@@ -14,14 +14,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext as _, gettext_lazy
 
-from portal.accounts.models import AccessLog
-from portal.accounts.services import access_log_write, client_ip
+from portal.accounts.services import client_ip
+from portal.jobs.exports import export_respond
 from portal.jobs.models import Job
-from portal.jobs.services import job_create, job_queue, job_run, job_start
-from portal.ui import query_without
+from portal.jobs.services import job_create, job_queue, job_run
 
 from . import exports, importers
-from .tasks import EXPORT_JOB, IMPORT_JOB, export_detail
+from .tasks import IMPORT_JOB
 
 
 class RosterImportForm(forms.Form):
@@ -92,15 +91,6 @@ def import_errors(request, job_pk):
 
 @login_required
 def roster_export(request):
-    """The roster as filtered on the roster page (same query string), as the user may see it."""
-    user = request.user
-    query = query_without(request, "page", "per_page")
-    queryset = exports.export_queryset(user, query)
-    rows = queryset.count()
-    if rows <= settings.EXPORT_SYNC_MAX_ROWS:
-        content = exports.roster_xlsx(queryset)
-        access_log_write(kind=AccessLog.Kind.EXPORT, request=request, user=user, detail=export_detail(query, rows))
-        return exports.xlsx_response(content, exports.roster_file_name())
-    job = job_start(owner=user, kind=EXPORT_JOB, title=_("Roster export (%(n)d enterprises)") % {"n": rows},
-                    params={"query": query, "remote_addr": client_ip(request), "language": get_language()})
-    return redirect("jobs:detail", pk=job.pk)
+    """The roster as filtered on the roster page (same query string), as the user may see it; past
+    ``EXPORT_SYNC_MAX_ROWS`` rows a background job the user follows on the job page."""
+    return export_respond(request, exports.ROSTER_EXPORT.kind)

@@ -15,6 +15,7 @@ from enterprises.models import Enterprise
 from enterprises.reports import change_report
 from portal.accounts.models import AccessLog
 from portal.figures.periods import Period
+from portal.jobs.exports import EXPORT_JOB, export_job
 from portal.jobs.models import Job
 
 from tests.enterprises.factories import make_enterprise
@@ -99,7 +100,7 @@ def test_large_export_runs_as_a_job_downloadable_by_its_owner_only(client, world
     settings.EXPORT_SYNC_MAX_ROWS = 1
     with django_capture_on_commit_callbacks(execute=True):
         response = export(client, world.bureau, f"township={world.hutang.pk}")
-    job = Job.objects.get(owner=world.bureau, kind="enterprises.export")
+    job = Job.objects.get(owner=world.bureau, kind=EXPORT_JOB, params__export="enterprises.roster")
     assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
     assert (job.state, job.result, job.done, job.total) == ("done", {"rows": 2}, 2, 2)
     page = client.get(response.url).content.decode()
@@ -118,16 +119,15 @@ def test_large_export_runs_as_a_job_downloadable_by_its_owner_only(client, world
 
 def test_export_job_rebuilds_the_queryset_for_its_owner(world):
     """The job keeps only the query string: the rows come from the owner's scope when it runs."""
-    from enterprises.tasks import roster_export_job
 
-    job = Job.objects.create(owner=world.inspector, kind="enterprises.export", title="t",
-                             params={"query": f"township={world.luoyang.pk}"})
-    outcome = roster_export_job(job, lambda done, total=None: None)
+    job = Job.objects.create(owner=world.inspector, kind=EXPORT_JOB, title="t",
+                             params={"export": "enterprises.roster", "query": f"township={world.luoyang.pk}"})
+    outcome = export_job(job, lambda done, total=None: None)
     # 洛阳镇 is outside the 湖塘镇 inspector's scope: the filter is invalid for them, so the export
     # holds nothing — neither 洛阳镇's enterprise nor, silently, their whole roster
     assert {r["企业名称"] for r in sheet_rows(outcome.content)} == set()
-    job.params = {"query": f"township={world.hutang.pk}"}
-    outcome = roster_export_job(job, lambda done, total=None: None)
+    job.params = {"export": "enterprises.roster", "query": f"township={world.hutang.pk}"}
+    outcome = export_job(job, lambda done, total=None: None)
     assert {r["企业名称"] for r in sheet_rows(outcome.content)} == {"常州湖塘机械有限公司", "常州湖塘纺织有限公司"}
 
 
