@@ -62,8 +62,16 @@ def _ledger(request, *, queryset, template, major):
     if major and "district_supervised" not in request.GET:
         export_query = "&".join(filter(None, [export_query, "district_supervised=true"]))
     member = scope.membership(user)
+    # the filter bar: an enterprise sees only its own hazards (no name or township to pick); the
+    # major-hazard list holds major ones only (no severity to pick)
+    fields = ["status", "source", "open", "overdue", "found_after", "found_before"]
+    if not major:
+        fields.insert(1, "severity")
+    if member is None:
+        fields[:0] = ["q", "township"]
     context = {
-        "filter": filterset, "page": page, "summary": summary, "today": today, "major": major,
+        "filter": filterset, "filter_fields": " ".join(fields), "page": page,
+        "export_defaults": "district_supervised=true" if major else "", "summary": summary, "today": today, "major": major,
         "query": query_without(request, "page"), "export_url": export_url, "export_query": export_query,
         "is_enterprise": member is not None, "is_inspector": _is_inspector(user),
         "may_report": scope.can(user, caps.REPORT_HAZARD),
