@@ -7,18 +7,17 @@ the import strips that apostrophe again, so an export re-imports unchanged.
 import io
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.accounts import scope
 from portal.jobs import exports as jobs_exports
-from portal.jobs.exports import HEADER_FILL, HEADER_FONT, XLSX_CONTENT_TYPE, neutralise, xlsx_response  # noqa: F401
+from portal.jobs.exports import (HEADER_FILL, HEADER_FONT, XLSX_CONTENT_TYPE, Column, neutralise,  # noqa: F401
+                                 sheet_xlsx, xlsx_response)
 
 from .filters import EnterpriseFilter
 from .importers import (COL_ABOVE_SCALE, COL_ADDRESS, COL_CODE, COL_DATE, COL_DOMAINS, COL_DUST, COL_HOST,
@@ -32,16 +31,6 @@ COLUMN_WIDTHS = [22, 34, 40, 12, 14, 14, 28, 10, 10, 16, 8, 12, 16, 18, 24, 12]
 
 def _yes_no(value):
     return YES if value else NO
-
-
-def _header_cells(sheet, names):
-    cells = []
-    for name in names:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cells.append(cell)
-    return cells
 
 
 # -- the roster ------------------------------------------------------------------------------------------------------
@@ -59,7 +48,7 @@ def export_queryset(user, query):
 
 def roster_xlsx(queryset, progress=None) -> bytes:
     """The roster rows of ``queryset`` in the import's columns. Two queries (rows, key domains),
-    written in openpyxl's streaming mode: tens of thousands of rows in seconds."""
+    streamed by the shared writer (``portal.jobs.exports.sheet_xlsx``)."""
     rows = queryset.values_list(
         "pk", "credit_code", "name", "address", "township__name", "village__name", "industry__name",
         "is_key_sector", "above_scale", "dust_workers_per_shift", "status", "principal_name", "principal_phone",
@@ -69,30 +58,17 @@ def roster_xlsx(queryset, progress=None) -> bytes:
     for enterprise_id, name in through.order_by("keydomain__order", "keydomain__code").values_list(
             "enterprise_id", "keydomain__name"):
         domains.setdefault(enterprise_id, []).append(name)
-    total = queryset.count() if progress else 0
-    every = max(int(settings.IMPORT_PROGRESS_EVERY), 1)
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Enterprise roster"))
-    for index, width in enumerate(COLUMN_WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "C2"
-    sheet.append(_header_cells(sheet, COLUMNS))
-    if progress:
-        progress(0, total)
-    done = 0
-    for (pk, code, name, address, township, village, industry, key_sector, above_scale, dust, status, principal,
-         phone, section, host) in rows.iterator(chunk_size=2000):
-        sheet.append([neutralise(v) for v in (
-            code, name, address, township, village, industry, "、".join(domains.get(pk, ())), _yes_no(key_sector),
-            _yes_no(above_scale), dust, TEXT_BY_STATUS.get(status, status), principal, phone, _yes_no(section), host,
-            None)])
-        done += 1
-        if progress and done % every == 0:
-            progress(done, total)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    def values():
+        for (pk, code, name, address, township, village, industry, key_sector, above_scale, dust, status, principal,
+             phone, section, host) in rows.iterator(chunk_size=2000):
+            yield (code, name, address, township, village, industry, "、".join(domains.get(pk, ())),
+                   _yes_no(key_sector), _yes_no(above_scale), dust, TEXT_BY_STATUS.get(status, status), principal,
+                   phone, _yes_no(section), host, None)
+
+    columns = [Column(name, width) for name, width in zip(COLUMNS, COLUMN_WIDTHS)]
+    return sheet_xlsx(values(), columns, sheet_title=_("Enterprise roster"), total=queryset.count() if progress else 0,
+                      progress=progress, freeze="C2")
 
 
 def roster_file_name():

@@ -38,13 +38,12 @@ from portal.attachments.models import Attachment
 from portal.attachments.services import attachment_create
 from portal.demo import bulk_insert, register
 
-from .models import (Campaign, ChecklistItem, Hazard, HazardEvent, HazardExtension, HazardSeverity, HazardSource,
-                     HazardStatus, Inspection, InspectionAnswer, InspectionKind, InspectionPlan,
+from .models import (Campaign, CheckingLevel, ChecklistItem, Hazard, HazardEvent, HazardExtension, HazardSeverity,
+                     HazardSource, HazardStatus, Inspection, InspectionAnswer, InspectionKind, InspectionPlan,
                      MajorHazardCriterion, Penalty, PlanItem)
-from .models import CheckingLevel
-from .services import checking_level_for
-from .services import (campaign_create, campaign_not_cleared, checklist_current, checklist_mark_used, hazard_suspend,
-                       plan_create, plan_items_add, plan_items_sample)
+from .notifications import hazard_deadline_notices
+from .services import (campaign_create, campaign_not_cleared, checking_level_for, checklist_current,
+                       checklist_mark_used, hazard_suspend, plan_create, plan_items_add, plan_items_sample)
 
 BATCH = 5000
 CHUNK = 2000  # inspections generated and written at a time (bounded memory at benchmark sizes)
@@ -662,6 +661,9 @@ class _Enforcement:
             if template is not None and template.pk in self.used_templates:
                 checklist_mark_used(template)
         suspended = self.suspend()
+        # the day's deadline messages, as the daily job would have sent them: the demo accounts open
+        # a message centre with something in it
+        notices = hazard_deadline_notices(day=self.today)
         c = self.counts
         self.ctx.log(
             f"  {plans.count()} enforcement plans ({PlanItem.objects.filter(plan__in=plans).count()} plan items), "
@@ -670,7 +672,8 @@ class _Enforcement:
             f"{c['extensions']} extension requests, {len(penalties)} penalties "
             f"(¥{sum(p.fine for p in penalties):,.0f}), {suspended} suspension orders, {c['photos']} photos; "
             f"campaign {campaign.name}: {campaign.targets.count()} targets, "
-            f"{campaign_not_cleared(campaign).count()} not cleared; running: {running.name}")
+            f"{campaign_not_cleared(campaign).count()} not cleared; running: {running.name}; "
+            f"{notices['messages']} deadline messages")
 
 
 def _content_type(owner):

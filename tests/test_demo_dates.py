@@ -17,6 +17,7 @@ import pytest
 from inspections.models import Campaign, Hazard, HazardEvent, HazardExtension, HazardStatus
 from inspections.services import campaign_not_cleared
 from portal.accounts.models import User
+from portal.notifications.models import Notification
 from portal.ui import todos_for
 
 S = HazardStatus
@@ -61,6 +62,10 @@ def test_the_demo_keeps_its_promises_on(day, db, settings, clock):
     ended = Campaign.objects.get(kind=Campaign.Kind.HUNDRED_DAYS)
     assert ended.end < day and campaign_not_cleared(ended).exists()
     assert Campaign.objects.filter(start__lte=day, end__gte=day).exists()
+
+    # the day's deadline messages wait in the enterprise account's and the inspector's message centre
+    assert Notification.objects.filter(user=qiye, read_at__isnull=True).exists()
+    assert Notification.objects.filter(user__username="hutang").exists()
 
     # every state of the ledger, nothing dated after today
     assert set(Hazard.objects.values_list("status", flat=True)) == set(S.values)
