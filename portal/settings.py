@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "enterprises",
     "inspections",
+    "risk_reports",
     "portal",
 ]
 
