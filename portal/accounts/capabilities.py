@@ -40,12 +40,17 @@ MANAGE_THRESHOLDS = "manage_thresholds"    # threshold versions of one's region
 MANAGE_ROSTER_SETS = "manage_roster_sets"  # the named roster sets figures take (重点行业, 涉粉 ≥ 30 人, ...)
 MANAGE_ACCOUNTS = "manage_accounts"        # user accounts and enterprise bindings
 READ_AUDIT = "read_audit"                  # the audit trail and the access log
+VIEW_RISK = "view_risk"                    # risk points, their codes and scans, the risk figures
+MANAGE_RISK_POINTS = "manage_risk_points"  # an enterprise's own points: record, grade, import, copy,
+                                           # print labels, revoke and reissue codes, declare shifts
+SCAN = "scan"                              # the scan self-check of one's own enterprise's points
+MANAGE_RISK_DICTIONARY = "manage_risk_dictionary"  # the risk control dictionary, grading scales and bands
 
 CAPABILITIES = (
     VIEW_ROSTER, MANAGE_ROSTER, EDIT_OWN_ENTERPRISE, IMPORT_ROSTER, ROSTER_REPORTS, VIEW_ENTERPRISE_ACCOUNTS,
     VIEW_INSPECTIONS, VIEW_HAZARDS, SUPERVISE, INSPECT, PATROL, PENALISE, REPORT_HAZARD, RECTIFY, VERIFY_HAZARD,
     DECIDE_EXTENSION, PLAN, MANAGE_CAMPAIGNS, MANAGE_REGIONS, MANAGE_THRESHOLDS, MANAGE_ROSTER_SETS, MANAGE_ACCOUNTS,
-    READ_AUDIT,
+    READ_AUDIT, VIEW_RISK, MANAGE_RISK_POINTS, SCAN, MANAGE_RISK_DICTIONARY,
 )
 
 # An enterprise user's position (enterprises.EnterpriseMembership.Position, not imported here).
@@ -55,18 +60,19 @@ POSITIONS = (PRINCIPAL, SAFETY_MANAGER, STAFF)
 _SUPERVISOR = frozenset({
     VIEW_ROSTER, MANAGE_ROSTER, IMPORT_ROSTER, ROSTER_REPORTS, VIEW_ENTERPRISE_ACCOUNTS, VIEW_INSPECTIONS,
     VIEW_HAZARDS, SUPERVISE, INSPECT, PATROL, PENALISE, REPORT_HAZARD, VERIFY_HAZARD, DECIDE_EXTENSION, PLAN,
-    MANAGE_CAMPAIGNS, MANAGE_REGIONS,
+    MANAGE_CAMPAIGNS, MANAGE_REGIONS, VIEW_RISK,
 })
-_ENTERPRISE_READER = frozenset({VIEW_ROSTER, VIEW_INSPECTIONS, VIEW_HAZARDS})
-_ENTERPRISE_WRITER = _ENTERPRISE_READER | {EDIT_OWN_ENTERPRISE, REPORT_HAZARD, RECTIFY}
+# every employee scans the codes of their own enterprise's points (the Changan code's purpose)
+_ENTERPRISE_READER = frozenset({VIEW_ROSTER, VIEW_INSPECTIONS, VIEW_HAZARDS, VIEW_RISK, SCAN})
+_ENTERPRISE_WRITER = _ENTERPRISE_READER | {EDIT_OWN_ENTERPRISE, REPORT_HAZARD, RECTIFY, MANAGE_RISK_POINTS}
 
 # role -> capabilities; the enterprise role's row is per position
 ROLE_CAPABILITIES = {
     # the district (or city) bureau: everything its townships do, and major hazards, and thresholds
-    Role.BUREAU_STAFF: _SUPERVISOR | {MANAGE_THRESHOLDS, MANAGE_ROSTER_SETS},
+    Role.BUREAU_STAFF: _SUPERVISOR | {MANAGE_THRESHOLDS, MANAGE_ROSTER_SETS, MANAGE_RISK_DICTIONARY},
     Role.TOWNSHIP_INSPECTOR: _SUPERVISOR,
     # a grid member patrols the enterprises of their cells: reads the roster and the ledger
-    Role.GRID_MEMBER: frozenset({VIEW_ROSTER, VIEW_HAZARDS, PATROL}),
+    Role.GRID_MEMBER: frozenset({VIEW_ROSTER, VIEW_HAZARDS, PATROL, VIEW_RISK}),
     Role.AGENCY: frozenset(),
     Role.EXPERT: frozenset(),
     Role.TRAINING: frozenset(),

@@ -14,6 +14,9 @@ class, so this module imports no business app::
                 "rectify": ("enterprise", "enterprise_id"),     # the users of that enterprise
             }
 
+A deployment-wide reference table every signed-in user reads (the risk control dictionary, the
+grading scales) says ``public = True``; who changes it is still a capability.
+
 ``visible(user, queryset)`` is the part of a queryset the user may see; ``get`` raises ``Http404``
 for a row that is missing *or* out of scope, for reading and for changing (RULES: out of scope
 is never a 403 and never data). Apps to the right may widen a user's view with
@@ -111,6 +114,8 @@ def _condition(user, model):
     if user.is_superuser:
         return Q()
     spec = _spec(model)
+    if getattr(spec, "public", False):
+        return Q()
     region_path = getattr(spec, "region", None)
     cond = None
     if user.role in REGION_ROLES and user.region_id and region_path is not None:

@@ -369,6 +369,10 @@ manage_thresholds        B
 manage_roster_sets       B
 manage_accounts          M
 read_audit               A
+view_risk                B T G P S s
+manage_risk_points       P S
+scan                     P S s
+manage_risk_dictionary   B
 """
 LETTERS = {"B": "bureau", "T": "inspector", "G": "grid", "P": "principal", "S": "manager", "s": "staff",
            "A": "auditor", "M": "admin"}

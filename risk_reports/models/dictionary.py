@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import KeyDomain
 
-from .dictionary_catalogue import ACCIDENT_TYPES, MEASURE_KINDS
+from ..dictionary_catalogue import ACCIDENT_TYPES, MEASURE_KINDS
 
 
 class RiskLevel(models.TextChoices):
@@ -75,6 +75,10 @@ class RiskCategory(models.Model):
     active = models.BooleanField(_("in use"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    class Scope:
+        public = True  # deployment-wide reference data: every signed-in user reads it
+        change = ("manage_risk_dictionary",)
+
     class Meta:
         verbose_name = _("risk category")
         verbose_name_plural = _("risk control dictionary")
@@ -110,6 +114,10 @@ class GradingScale(models.Model):
     value = models.DecimalField(_("value"), max_digits=6, decimal_places=2)
     meaning = models.CharField(_("meaning"), max_length=100)
 
+    class Scope:
+        public = True  # deployment-wide reference data: every signed-in user reads it
+        change = ("manage_risk_dictionary",)
+
     class Meta:
         verbose_name = _("grading scale value")
         verbose_name_plural = _("grading scales")
@@ -129,6 +137,10 @@ class GradingBand(models.Model):
     level = models.CharField(_("class"), max_length=8, choices=RiskLevel.choices)
     lower = models.DecimalField(_("lower bound"), max_digits=10, decimal_places=2)
     inclusive = models.BooleanField(_("lower bound included"), default=True)
+
+    class Scope:
+        public = True  # deployment-wide reference data: every signed-in user reads it
+        change = ("manage_risk_dictionary",)
 
     class Meta:
         verbose_name = _("grading band")

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .models import METHOD_FACTORS, GradingBand, GradingMethod, GradingScale, plain
+from ..models import METHOD_FACTORS, GradingBand, GradingMethod, GradingScale, plain
 
 
 def risk_grade(*, method, values):

@@ -1,0 +1,14 @@
+"""Risk reporting and the Changan code: the dictionary and grading methods (``dictionary``), an
+enterprise's risk points and their codes (``points``), the scan self-checks and the cycles they
+fill (``scans``)."""
+from .dictionary import (ACCIDENT_TYPE_CODES, MEASURE_KIND_CODES, METHOD_FACTORS, CheckCycle, GradingBand,
+                         GradingMethod, GradingScale, RiskCategory, RiskLevel, plain)
+from .points import ChanganCode, GradingBasis, RiskPoint, ShiftSchedule
+from .scans import PointHazard, Scan, ScanCycle
+
+__all__ = [
+    "ACCIDENT_TYPE_CODES", "MEASURE_KIND_CODES", "METHOD_FACTORS", "CheckCycle", "GradingBand", "GradingMethod",
+    "GradingScale", "RiskCategory", "RiskLevel", "plain",
+    "ChanganCode", "GradingBasis", "RiskPoint", "ShiftSchedule",
+    "PointHazard", "Scan", "ScanCycle",
+]
