@@ -1,0 +1,3 @@
+"""The risk API (/api/v1/): dictionary categories and grading, risk points, Changan codes (revoke,
+reissue) and the scan submit (idempotent) — thin viewsets over the same services and scope as the
+pages, with the API's one error shape (``portal.api_common``)."""
