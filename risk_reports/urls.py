@@ -2,3 +2,6 @@
 app_name = "risk_reports"
 
 urlpatterns = []
+
+from . import urls_dictionary  # noqa: E402  the dictionary and the grading methods
+urlpatterns += urls_dictionary.urlpatterns
