@@ -7,11 +7,13 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from risk_reports.models import GradingBand, GradingScale, RiskCategory, RiskPoint
 from risk_reports.services import dictionary as services
 
 from tests.risk_reports.factories import make_point
+from tests.test_browser import _login, browser  # noqa: F401  (the Chromium fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +298,47 @@ def test_points_keep_their_grading_when_the_bands_move(world):
                                lower=Decimal(130))
     point.refresh_from_db()
     assert (point.score, point.level) == (126, "yellow")
+
+
+# -- in Chromium -----------------------------------------------------------------------------------
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_bureau_edits_the_dictionary_in_chromium(browser, live_server, world):  # noqa: F811
+    """Through the menu to a category, edited and taken out of use (the confirm dialog), then the
+    grading page's calculator and a band moved: every page under the enforced CSP (the fixture
+    fails on any violation)."""
+    page = browser.new_page(locale="zh-CN")
+    _login(page, live_server, "bureau")
+    page.click("#nav-risk")
+    page.locator(".dropdown-item", has_text="风险管控辞典").click()
+    expect(page.locator("h1")).to_have_text("风险管控辞典")
+    page.select_option("#id_domain", "dust")
+    page.click("#category-filters button[type=submit]")
+    expect(page.locator("#category-count")).to_contain_text("8")  # 5 orange + 3 yellow dust categories
+    page.get_by_role("link", name="干式除尘器（袋式、滤筒）").click()
+    expect(page.locator("#category-cycle")).to_have_text("每日")
+    page.click("#category-edit")
+    page.select_option("#id_cycle", "shift")
+    page.fill("#id_factors", "泄爆装置缺失\n积灰自燃\n火花进入除尘器")
+    page.click("#category-form button[type=submit]")
+    expect(page.locator("#category-cycle")).to_have_text("每班")
+    expect(page.locator("#category-factors li")).to_have_count(3)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#category-deactivate")
+    expect(page.locator("#category-state")).to_have_text("已停用")
+
+    page.click("#nav-risk")
+    page.locator(".dropdown-item", has_text="风险评估方法").click()
+    page.select_option("#id_calc-lec-L", "3")
+    page.select_option("#id_calc-lec-E", "6")
+    page.select_option("#id_calc-lec-C", "7")
+    page.click("#calc-lec button[type=submit]")
+    expect(page.locator("#calc-result-lec")).to_contain_text("126")  # 3 × 6 × 7, yellow
+    expect(page.locator("#calc-result-lec .risk-level-yellow")).to_be_visible()
+    page.click("#method-lec summary")
+    page.fill("#id_lec-band_red", "100")  # under orange's 160: refused
+    page.click("#edit-lec button[type=submit]")
+    expect(page.locator("#grading-errors-lec")).to_contain_text("必须高于")
+    page.fill("#id_lec-band_red", "240")
+    page.click("#edit-lec button[type=submit]")
+    expect(page.locator("#bands-lec tr[data-level=red]")).to_contain_text("240")
