@@ -86,8 +86,15 @@ class RiskCategorySerializer(serializers.ModelSerializer):
                   "order", "active", "points_count", "updated_at"]
         read_only_fields = ["active", "updated_at"]
         # uniqueness and the standard are the service's (the model's full_clean): one message for page and API
-        extra_kwargs = {"code": {"validators": [], "required": False, "allow_blank": True},
+        extra_kwargs = {"code": {"validators": [], "required": False, "allow_blank": True,
+                                 "help_text": "Set when the category is created (empty: one is made); fixed afterwards."},
                         "name": {"validators": []}, "order": {"required": False}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["code"].read_only = True  # other records name a category by its code, as on the page
+        return fields
 
     @extend_schema_field(AccidentTypeSerializer(many=True))
     def get_accident_type_names(self, obj):

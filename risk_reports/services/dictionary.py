@@ -118,14 +118,14 @@ def category_create(*, by, name, typical_level, cycle, factors, accident_types, 
 
 
 @transaction.atomic
-def category_update(*, category, by, name=_UNSET, code=_UNSET, domain=_UNSET, typical_level=_UNSET, cycle=_UNSET,
+def category_update(*, category, by, name=_UNSET, domain=_UNSET, typical_level=_UNSET, cycle=_UNSET,
                     factors=_UNSET, accident_types=_UNSET, measures=_UNSET, check_items=_UNSET, order=_UNSET):
-    """Change what is given of a category. The points recorded from it keep their own copy: nothing
-    of theirs changes."""
+    """Change what is given of a category (not its code: other records name a category by it). The
+    points recorded from it keep their own copy: nothing of theirs changes."""
     scope.require(by, caps.MANAGE_RISK_DICTIONARY, category)
     category = RiskCategory.objects.select_for_update().get(pk=category.pk)
     given = {k: v for k, v in {
-        "name": name, "code": code, "domain": domain, "typical_level": typical_level, "cycle": cycle,
+        "name": name, "domain": domain, "typical_level": typical_level, "cycle": cycle,
         "factors": factors, "accident_types": accident_types, "measures": measures, "check_items": check_items,
         "order": order}.items() if v is not _UNSET}
     _apply(category, given)

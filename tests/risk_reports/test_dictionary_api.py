@@ -301,3 +301,11 @@ def test_grading_method_save_keeps_the_rows_of_kept_values(world):
     assert GradingScale.objects.filter(method="lec", factor="E").count() == 2
     with pytest.raises(PermissionDenied):
         services.grading_method_save(method="lec", by=world.principal, scale=scale, bands={})
+
+
+def test_the_code_is_fixed_once_created(world):
+    forklift = RiskCategory.objects.get(code="forklift")
+    response = api(world.bureau).patch(f"{CATS}{forklift.pk}/", {"code": "renamed", "cycle": "shift"}, format="json")
+    assert response.status_code == 200 and response.json()["code"] == "forklift"
+    forklift.refresh_from_db()
+    assert (forklift.code, forklift.cycle) == ("forklift", "shift")
