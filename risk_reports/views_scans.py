@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from portal.accounts import capabilities as caps
@@ -46,6 +47,13 @@ def _posted_results(request, items):
     return results
 
 
+def _posted_time(request):
+    """The no-script form's check time: when the page was drawn (a hidden field, so a resent form is
+    the same payload), now without it."""
+    moment = parse_datetime(request.POST.get("opened_at", ""))
+    return moment if moment is not None and timezone.is_aware(moment) else timezone.now()
+
+
 def scan(request, token):
     """The point's check items, marked and sent from a phone. Every code that opens nothing for the
     user — forged, revoked, another enterprise's, a deregistered enterprise's, a retired point's —
@@ -66,7 +74,8 @@ def scan(request, token):
         client_key = request.POST.get("client_key", "")
         try:
             done = scan_submit(code_token=token, by=user, results=_posted_results(request, items),
-                               done_at=timezone.now(), client_key=client_key, photos=request.FILES.getlist("photos"))
+                               done_at=_posted_time(request), client_key=client_key,
+                               photos=request.FILES.getlist("photos"))
         except CodeRefused:
             return _refused(request)
         except KeyReused as exc:
@@ -80,7 +89,8 @@ def scan(request, token):
             return redirect(request.path)
     response = render(request, "risk_reports/scan.html", {
         "point": point, "token": token, "items": items, "client_key": client_key, "errors": errors,
-        "note_max": NOTE_MAX, "enterprise": point.enterprise})
+        "note_max": NOTE_MAX, "enterprise": point.enterprise,
+        "opened_at": request.POST.get("opened_at") or timezone.now().isoformat()})
     if request.method == "GET":
         patch_cache_control(response, private=True, max_age=SCAN_PAGE_CACHE_SECONDS)
     return response

@@ -16,7 +16,7 @@
 //   any other 4xx                        refused: kept as failed with its message and a remove
 //                                        button, never retried
 //
-// A page opts in with markup (templates/risk_reports/_outbox.html draws the panel):
+// A page opts in with markup (templates/portal/_outbox.html draws the panel):
 //   <div data-outbox="scans" data-user="12" data-login="/accounts/login/?next=/c/x/"> ...
 // and its script calls
 //   const box = PortalOutbox.open(root, {onSent: function (entry, body) {...}});

@@ -29,7 +29,7 @@
   const box = PortalOutbox.open(root, {
     onSent: function (entry, body, immediate) {
       // a submission sent later (network back, page opened again): say so
-      if (!immediate) say(done, texts.sentLater.replace("%s", entry.label));
+      if (!immediate) say(done, texts.sentLater.replace("{label}", entry.label));
     },
   });
 
@@ -56,7 +56,7 @@
       say(photoStatus, files.length ? texts.photosPreparing : "");
       preparing = Promise.all(files.map(PortalPhoto.prepare)).then(function (ready) {
         photos = ready;
-        say(photoStatus, ready.length ? texts.photosReady.replace("%s", String(ready.length)) : "");
+        say(photoStatus, ready.length ? texts.photosReady.replace("{n}", String(ready.length)) : "");
       });
     });
   }
@@ -105,11 +105,11 @@
         fields.push(["photo_times", photo.taken || ""]);
       });
       const failed = answers.found.filter(function (r) { return !r.ok; }).length;
-      const label = document.getElementById("point-name").textContent.trim() + (failed ? " · " + texts.failedLabel.replace("%s", String(failed)) : "");
+      const label = document.getElementById("point-name").textContent.trim() + (failed ? " · " + texts.failedLabel.replace("{n}", String(failed)) : "");
       const result = await box.add({url: texts.api, label: label, fields: fields, files: files}, {dropOnRefusal: true});
       if (result.state === "sent") {
         const hazards = (result.body && result.body.hazards) || [];
-        say(done, texts.done + (hazards.length ? " " + texts.hazards.replace("%s", String(hazards.length)) : ""));
+        say(done, texts.done + (hazards.length ? " " + texts.hazards.replace("{n}", String(hazards.length)) : ""));
         reset();
       } else if (result.state === "failed") {
         say(problem, result.message);

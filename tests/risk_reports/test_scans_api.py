@@ -90,7 +90,7 @@ def test_refused_codes_are_one_404_and_change_nothing(world, point):
         answer = refusal(client_for(world.staff).post(URL, sent, format="json", HTTP_IDEMPOTENCY_KEY=f"refused-{n:04}"),
                          404)
         assert answer["code"] == "not_found" and counts() == before, case
-        assert "检查项" not in answer["detail"] and "风险点" not in answer["detail"]  # nothing of the point
+        assert "检查项" not in answer["detail"] and "车间" not in answer["detail"]  # nothing of the point
         details.add(answer["detail"])
     assert len(details) == 1
 

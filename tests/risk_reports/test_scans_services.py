@@ -156,7 +156,7 @@ def test_an_inspector_does_not_scan(world, point):
 
 @pytest.mark.parametrize("results, expected", [
     (lambda p: all_ok(p)[:2], "未作答"),                                          # an item missing
-    (lambda p: all_ok(p) + [{"item": ITEMS[0], "ok": True}], "两次"),            # answered twice
+    (lambda p: all_ok(p) + [{"item": ITEMS[0], "ok": True}], "重复"),            # answered twice
     (lambda p: all_ok(p)[:2] + [{"item": "别的项", "ok": True}], "别的项"),       # not an item of the point
     (lambda p: [{**r, "ok": "yes"} for r in all_ok(p)], "合格"),                 # ok not true/false
     (lambda p: [{**r, "ok": False} for r in all_ok(p)], "说明"),                 # failed without a note
