@@ -130,3 +130,32 @@ def test_a_scan_on_a_phone_survives_a_dead_network_and_an_expired_session(browse
     assert Scan.objects.count() == 2
     assert outside == [], f"pages loaded something from outside the portal: {outside}"
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_inspection_field_form_keeps_an_inspection_made_offline(browser, live_server, world,  # noqa: F811
+                                                                    tmp_path):
+    """The same outbox on the inspection field form: filled and submitted without a network, kept with
+    its finding's photo, sent once when the network returns."""
+    from inspections.models import Inspection
+    from tests.inspections.test_browser_inspections import fill_inspection_form
+
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    _login(page, live_server, "hutang")
+    page.goto(f"{live_server.url}/inspections/new/?enterprise={world.e_hutang.pk}&checklist=general")
+    context.set_offline(True)
+    fill_inspection_form(page, tmp_path)  # ends with the submit button tapped
+    expect(page.locator("#outbox-count")).to_have_text("1")
+    expect(page.locator("#inspection-kept")).to_contain_text("网络不通")
+    kept = page.evaluate(OUTBOX_KEYS)
+    assert len(kept) == 1 and kept[0][2] == 1  # the finding's photo is kept with it
+    assert Inspection.objects.count() == 0
+    context.set_offline(False)
+    expect(page.locator("#inspection-kept")).to_contain_text("已发送")
+    expect(page.locator("#outbox")).to_be_hidden()
+    inspection = Inspection.objects.get()
+    assert inspection.hazards.get().description == "灭火器过期"
+    assert page.evaluate(OUTBOX_KEYS) == []
+    context.close()
