@@ -159,3 +159,43 @@ def test_the_inspection_field_form_keeps_an_inspection_made_offline(browser, liv
     assert inspection.hazards.get().description == "灭火器过期"
     assert page.evaluate(OUTBOX_KEYS) == []
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_refused_submission_is_shown_with_its_message_and_not_retried(browser, live_server, world):  # noqa: F811
+    """A scan kept offline whose code is revoked before the network returns: the 404's message is shown
+    on the kept entry, it is not sent again (not on "send now", not on the next page), and the user
+    removes it."""
+    from django.utils import timezone
+
+    from risk_reports.models import ChanganCode
+
+    point = make_point(world.e_hutang, category="dust_collector", name="布袋除尘器", check_items=ITEMS)
+    other = make_point(world.e_hutang, category="dust_collector", name="打磨工位", check_items=ITEMS)
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and "/api/v1/scans/" in r.url else None)
+    _login(page, live_server, "staff")
+    page.goto(f"{live_server.url}/c/{point.codes.get().token}/")
+    context.set_offline(True)
+    _answer(page)
+    page.click("#scan-submit")
+    expect(page.locator("#outbox-count")).to_have_text("1")
+    ChanganCode.objects.filter(point=point).update(revoked_at=timezone.now())  # the label was replaced
+    context.set_offline(False)
+    entry = page.locator("#outbox-list li")
+    expect(entry).to_contain_text("此码无效或已停用")
+    expect(entry).to_have_attribute("data-state", "failed")
+    expect(page.locator("#outbox-count")).to_have_text("0")
+    attempts = len(sent)
+    page.goto(f"{live_server.url}/c/{other.codes.get().token}/")  # another point's page lists it, sends nothing
+    expect(page.locator("#outbox-list li")).to_have_count(1)
+    page.wait_for_timeout(300)
+    assert len(sent) == attempts and Scan.objects.count() == 0
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("#outbox-list .outbox-remove").click()
+    expect(page.locator("#outbox")).to_be_hidden()
+    assert page.evaluate(OUTBOX_KEYS) == []
+    context.close()
