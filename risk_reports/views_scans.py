@@ -86,12 +86,12 @@ def scan(request, token):
         else:
             messages.success(request, _("The self-check is recorded.") + (
                 " " + _("%(n)s hazard(s) entered in the ledger.") % {"n": len(done.hazards)} if done.hazards else ""))
-            return redirect(request.path)
+            return redirect(f"{request.path}?done={done.scan_id}")  # not the cached page: it says so once
     response = render(request, "risk_reports/scan.html", {
         "point": point, "token": token, "items": items, "client_key": client_key, "errors": errors,
         "note_max": NOTE_MAX, "enterprise": point.enterprise,
         "opened_at": request.POST.get("opened_at") or timezone.now().isoformat()})
-    if request.method == "GET":
+    if request.method == "GET" and not request.GET:
         patch_cache_control(response, private=True, max_age=SCAN_PAGE_CACHE_SECONDS)
     return response
 

@@ -118,7 +118,12 @@
     }
 
     async function entries() {
-      const found = await run(await db(), "readonly", function (store) { return store.index("box").getAll(name); });
+      let found = [];
+      try {
+        found = await run(await db(), "readonly", function (store) { return store.index("box").getAll(name); });
+      } catch (error) {
+        return [];  // no IndexedDB: nothing is kept, nothing waits
+      }
       return (found || []).filter(function (e) { return e.user === user; }).sort(function (a, b) { return a.id - b.id; });
     }
 
@@ -206,7 +211,14 @@
         box: name, user: user, url: submission.url, key: submission.key || newKey(), label: submission.label || "",
         created: Date.now(), state: "waiting", message: "", fields: submission.fields || [],
         files: submission.files || []};
-      entry.id = await put(entry);
+      try {
+        entry.id = await put(entry);
+      } catch (error) {
+        // no IndexedDB here (a private window, storage refused): send it now, keep nothing
+        const direct = await transmit(entry, loginPath);
+        if (direct.state === "sent" && options.onSent) options.onSent(entry, direct.body || {}, true);
+        return direct;
+      }
       if (busy) await busy;
       const result = await sendOne(entry, true);
       if (result.state === "failed" && opts.dropOnRefusal) await remove(entry.id);
