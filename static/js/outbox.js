@@ -12,7 +12,8 @@
 //   CSRF refusal after the session changed)
 //                                        the session has expired: the page asks the user to sign
 //                                        in (the link comes back here, and the page sends then)
-//   408, 429, 5xx, no answer             kept and retried
+//   408, 429, 5xx, no answer             kept and retried (on the events above, and every minute
+//                                        while the browser says it is online)
 //   any other 4xx                        refused: kept as failed with its message and a remove
 //                                        button, never retried
 //
@@ -239,6 +240,8 @@
       });
     }
     window.addEventListener("online", function () { flush(); });
+    // a server error or a dropped answer while the phone stays online: try again now and then
+    window.setInterval(function () { if (navigator.onLine && !needsSignIn) flush(); }, 60000);
     render().then(flush);  // the page opened again: send what waits
     return {add: add, flush: flush, entries: entries, render: render, newKey: newKey};
   }
