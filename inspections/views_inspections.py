@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.attachments.models import Attachment
 from portal.submissions.pages import form_submit_once
+from portal.submissions.services import KeyReused
 from portal.ui import form_errors_from, paginate, query_without
 
 from . import services
@@ -114,6 +115,8 @@ def inspection_new(request):
             return reverse("inspections:inspection_detail", args=[inspection.pk])
 
         response = form_submit_once(request, kind=SUBMIT_KIND, form=form, handler=handler)
+        if request.headers.get("X-Outbox"):
+            return _outbox_answer(response, form)
         if response is not None:
             return response
     today = timezone.localdate()
@@ -128,6 +131,21 @@ def inspection_new(request):
         "campaign": campaign, "fail": InspectionAnswer.Result.FAIL,
         "open_campaigns": open_campaigns, "open_items": open_items,
     })
+
+
+def _outbox_answer(response, form):
+    """The field form sent from the page's outbox (static/js/outbox.js: kept while the network is
+    down, sent when it returns) is answered in JSON: 201 with the inspection's address (the first one
+    on a replay), or the refusal's status with its messages (on the spot, the page then submits the
+    form normally so its errors are drawn on it)."""
+    if response is None:
+        return JsonResponse({"detail": _("The inspection was not saved. Please correct the following:"),
+                             "messages": [str(m) for m in form.all_messages()]}, status=400)
+    if response.status_code == 302:
+        return JsonResponse({"location": response["Location"]}, status=201)
+    detail = KeyReused().message if response.status_code == 409 else _(
+        "This form has no valid submission key. Reload the page and submit again.")
+    return JsonResponse({"detail": detail}, status=response.status_code)
 
 
 def _enterprise_picker(request):

@@ -1,7 +1,9 @@
 """/risk/: each area of the app keeps its own URL module; names live in one namespace."""
+from . import urls_dictionary, urls_scans
+
 app_name = "risk_reports"
 
-urlpatterns = []
-
-from . import urls_dictionary  # noqa: E402  the dictionary and the grading methods
-urlpatterns += urls_dictionary.urlpatterns
+urlpatterns = [
+    *urls_dictionary.urlpatterns,  # the dictionary and the grading methods
+    *urls_scans.urlpatterns,       # the scan records
+]

@@ -102,7 +102,9 @@ def hazard_report(*, enterprise, by, description, found_on, deadline, major_crit
     """Enter a hazard in the ledger. Picking a major-hazard criterion makes it major (and district
     supervised). ``on_the_spot``: fixed during the visit — closed at once, with a photo."""
     if inspection is None:
-        scope.require(by, caps.REPORT_HAZARD, enterprise)
+        # a failed item of a scan self-check is raised by whoever scans (every employee, who does not
+        # report hazards otherwise); every other hazard outside an inspection needs report_hazard
+        scope.require(by, caps.SCAN if source == HazardSource.SCAN else caps.REPORT_HAZARD, enterprise)
     else:  # a finding of an inspection or patrol: inspection_submit checked the enterprise
         scope.require(by, caps.PATROL if source == HazardSource.PATROL else caps.INSPECT)
     errors = {}

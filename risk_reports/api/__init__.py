@@ -1,13 +1,13 @@
 """The risk API (/api/v1/): dictionary categories and grading, risk points, Changan codes (revoke,
 reissue) and the scan submit (idempotent) — thin viewsets over the same services and scope as the
 pages, with the API's one error shape (``portal.api_common``)."""
+from portal.api import router
 
-from portal.api import router  # noqa: E402
-
-from .dictionary import (GradingBandViewSet, GradingScaleViewSet, RiskCategoryViewSet,  # noqa: E402
-                         RiskGradeViewSet)
+from .dictionary import GradingBandViewSet, GradingScaleViewSet, RiskCategoryViewSet, RiskGradeViewSet
+from .scans import ScanViewSet
 
 router.register("risk-categories", RiskCategoryViewSet, basename="risk-category")
 router.register("grading-scales", GradingScaleViewSet, basename="grading-scale")
 router.register("grading-bands", GradingBandViewSet, basename="grading-band")
 router.register("risk-grade", RiskGradeViewSet, basename="risk-grade")
+router.register("scans", ScanViewSet, basename="scan")

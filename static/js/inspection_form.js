@@ -1,6 +1,6 @@
 // The inspection field form: a non-compliant answer opens the item's finding fields; "mark the
 // rest compliant" answers every unanswered item; the submit button is disabled once tapped (the
-// server's client key makes a second submission harmless anyway).
+// server's client key makes a second submission harmless anyway); the page's outbox sends it.
 (function () {
   const form = document.getElementById("inspection-form");
   if (!form) return;
@@ -33,8 +33,52 @@
   }
 
   form.querySelectorAll(".checklist-item").forEach(sync);
-  form.addEventListener("submit", function () {
-    const button = document.getElementById("submit-inspection");
-    if (button) setTimeout(function () { button.disabled = true; }, 0);
+
+  // The outbox (static/js/outbox.js): the form is sent by the page, and kept on the device — photos
+  // included — while the network is down or the session has expired; its client key (the form's
+  // hidden field) records it once. A refusal on the spot submits the form normally, so the server
+  // draws its errors on it.
+  const root = document.getElementById("inspection-outbox");
+  const button = document.getElementById("submit-inspection");
+  if (!root || !window.PortalOutbox) {
+    form.addEventListener("submit", function () {
+      if (button) setTimeout(function () { button.disabled = true; }, 0);
+    });
+    return;
+  }
+  const kept = document.getElementById("inspection-kept");
+  function say(text) {
+    kept.textContent = text;
+    kept.classList.toggle("d-none", !text);
+  }
+  const box = PortalOutbox.open(root, {
+    onSent: function (entry, body, immediate) {
+      if (!immediate) say(root.dataset.sentLater);
+    },
+  });
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    if (button) button.disabled = true;
+    const fields = [];
+    const files = [];
+    let key = "";
+    for (const [name, value] of new FormData(form).entries()) {
+      if (value instanceof File) {
+        if (value.size > 0) files.push([name, value, value.name]);
+      } else {
+        if (name === "client_key") key = value;
+        fields.push([name, value]);
+      }
+    }
+    const url = form.getAttribute("action") || window.location.href;
+    const result = await box.add({url: url, key: key || undefined, label: root.dataset.label, fields: fields,
+                                  files: files}, {dropOnRefusal: true});
+    if (result.state === "sent" && result.body && result.body.location) {
+      window.location.assign(result.body.location);
+    } else if (result.state === "failed") {
+      HTMLFormElement.prototype.submit.call(form);  // the server draws the errors on the form
+    } else {
+      say(result.state === "auth" ? root.dataset.keptSignIn : root.dataset.kept);
+    }
   });
 })();

@@ -4,6 +4,7 @@ township verifies it closed. Debian's /usr/bin/chromium through Playwright; it n
 import datetime
 import io
 import os
+import re
 
 import pytest
 from PIL import Image
@@ -45,6 +46,8 @@ def test_hazard_is_driven_to_a_verified_close_on_phones(browser, live_server, wo
     page.get_by_role("link", name="新建执法检查").click()
     page.get_by_role("link", name="通用安全检查").click()
     fill_inspection_form(page, tmp_path)
+    # the form is sent by the page's outbox, which then opens the inspection's page
+    expect(page).to_have_url(re.compile(r"/inspections/\d+/$"))
     expect(page.locator("h1")).to_contain_text("常州湖塘机械有限公司")
     inspection = Inspection.objects.get()
     hazard = Hazard.objects.get()
