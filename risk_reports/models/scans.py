@@ -113,8 +113,10 @@ class PointHazard(models.Model):
 
     point = models.ForeignKey(RiskPoint, verbose_name=_("risk point"), on_delete=models.PROTECT,
                               related_name="hazard_links")
-    hazard = models.OneToOneField(Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE,
-                                  related_name="risk_point_link")
+    # a foreign key held unique by a constraint rather than a one-to-one field: the ledger's audit
+    # trail reads every one-to-one accessor of a hazard it saves, an extra query on each hazard step
+    hazard = models.ForeignKey(Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE,
+                               related_name="risk_point_links")
     scan = models.ForeignKey(Scan, verbose_name=_("scan self-check"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="hazard_links")
     item = models.CharField(_("check item"), max_length=200, blank=True)
@@ -128,3 +130,4 @@ class PointHazard(models.Model):
     class Meta:
         verbose_name = _("hazard of a risk point")
         verbose_name_plural = _("hazards of risk points")
+        constraints = [models.UniqueConstraint(fields=["hazard"], name="point_hazard_one_point")]
