@@ -171,7 +171,7 @@ def _prefill(category):
     """A new point's form from a dictionary category: its copy, its name, its typical class by hand."""
     initial = PointForm.initial_from(category)
     initial.update({"name": category.name, "category": category.pk, "basis": GradingBasis.MANUAL,
-                    "level": category.typical_level, "level_reason": str(services.TYPICAL_CLASS_REASON)})
+                    "level": category.typical_level, "level_reason": services.TYPICAL_CLASS_REASON})
     return initial
 
 

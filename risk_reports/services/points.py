@@ -8,13 +8,14 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
 
 from enterprises.models import Status
 from portal.accounts import capabilities as caps
 from portal.accounts import scope
 
-from ..models import ChanganCode, CheckCycle, GradingBasis, RiskLevel, RiskPoint, ShiftSchedule
+from ..models import (METHOD_FACTORS, ChanganCode, CheckCycle, GradingBasis, GradingMethod, RiskLevel, RiskPoint,
+                      ShiftSchedule, plain)
 from .codes import code_issue
 from .grading import risk_grade
 
@@ -24,8 +25,10 @@ def grading_of(*, basis, values=None, level=None, level_reason=""):
     values (``risk_grade``), or a class set by hand with a reason. ``ValidationError`` in Chinese."""
     if basis in (GradingBasis.LEC, GradingBasis.LS):
         score, graded = risk_grade(method=basis, values=values or {})
-        return {"basis": basis, "grading_values": {k: str(v) for k, v in (values or {}).items()},
-                "score": score, "level": graded, "level_reason": level_reason.strip()}
+        factors = METHOD_FACTORS[GradingMethod(basis)]
+        # the factors as written on the scale ("3", "0.5"), whatever form they came in ("3.00", 3)
+        return {"basis": basis, "grading_values": {k: plain(Decimal(str(values[k]))) for k in factors},
+                "score": score.quantize(Decimal("0.01")), "level": graded, "level_reason": (level_reason or "").strip()}
     if basis == GradingBasis.MANUAL:
         errors = {}
         if level not in RiskLevel.values:
@@ -79,8 +82,11 @@ def point_create(*, enterprise, by, name, area, cycle, responsible_person, check
 # -- editing, grading, retiring --------------------------------------------------------------------------------------
 EDITABLE = ("name", "area", "factors", "accident_types", "measures", "responsible_person", "responsible_phone",
             "cycle", "check_items")
-# the reason a point created in bulk from the dictionary carries for its first, hand-set class
-TYPICAL_CLASS_REASON = gettext_lazy("Set from the dictionary category's typical class")
+# Stored on the rows, so in Chinese whatever the user's language (data, like the import's headers):
+# the reason a point created in bulk from the dictionary carries for its first, hand-set class, and
+# the reason a retired point's code was revoked.
+TYPICAL_CLASS_REASON = "按辞典类别典型等级初定"
+RETIRED_REASON = "风险点已停用"
 
 
 def _locked(point):
@@ -164,7 +170,7 @@ def point_retire(*, point, by, on=None):
     point.save(update_fields=["retired_on", "updated_at"])
     ChanganCode.objects.filter(point=point, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=by if getattr(by, "pk", None) else None,
-        revoke_reason=str(_("The risk point was retired.")))
+        revoke_reason=RETIRED_REASON)
     return point
 
 
@@ -205,7 +211,7 @@ def points_from_categories(*, enterprise, by, area, categories, responsible_pers
                          cycle=cycle or category.cycle, responsible_person=responsible_person,
                          responsible_phone=(responsible_phone or "").strip(), check_items=category.check_items,
                          basis=GradingBasis.MANUAL, level=category.typical_level,
-                         level_reason=str(TYPICAL_CLASS_REASON))
+                         level_reason=TYPICAL_CLASS_REASON)
             for category in categories]
 
 
