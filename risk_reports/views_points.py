@@ -52,14 +52,14 @@ def _enterprise_of(request, *, write):
     among those they may see (404 otherwise). ``write``: 403 unless the user manages its points."""
     user = request.user
     _require_reader(user)
-    if write and not scope.holds(user, caps.MANAGE_RISK_POINTS):
-        raise PermissionDenied(_("Your account may not take this step."))
     member = scope.membership(user)
     if member is not None:
         enterprise = Enterprise.objects.select_related("township").get(pk=member.enterprise_id)
-    else:
-        pk = request.POST.get("enterprise") or request.GET.get("enterprise")
+    else:  # scope first (404), then who may write (403), as in the API
+        pk = request.GET.get("enterprise") or request.POST.get("enterprise")
         if not pk or not str(pk).isdigit():
+            if write and not scope.holds(user, caps.MANAGE_RISK_POINTS):
+                raise PermissionDenied(_("Your account may not take this step."))
             raise Http404("Name the enterprise")
         enterprise, _can = scope.get(user, Enterprise.objects.select_related("township"), pk=pk)
     if write:

@@ -7,6 +7,7 @@ Thin over ``services.points`` and ``scope``, like the pages: a point out of scop
 the service (400 with its Chinese messages), all in the API's one error shape."""
 from types import SimpleNamespace
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -146,6 +147,8 @@ def _grading_kwargs(data):
 def managed_enterprise(request):
     """The enterprise a write is for: an enterprise user's own, anyone else's named in the body —
     404 out of scope, 403 unless the user manages its points."""
+    if not scope.can(request.user, caps.VIEW_RISK):
+        raise Http404("No risk points for this role")
     member = scope.membership(request.user)
     pk = member.enterprise_id if member is not None else required_id(request.data, "enterprise")
     return scope.get_for(request.user, Enterprise.objects.all(), caps.MANAGE_RISK_POINTS, pk=pk)
