@@ -71,4 +71,5 @@ def file_name():
 
 POINT_EXPORT = exports.register(exports.Export(
     kind="risk_reports.points", queryset=_rows, write=_write, file_name=file_name,
-    job_title=gettext_lazy("Risk point export (%(n)d points)"), done_message=gettext_lazy("%(n)d risk points exported.")))
+    job_title=gettext_lazy("Risk point export (%(n)d points)"),
+    done_message=gettext_lazy("%(n)d risk points exported.")))

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.ui import BootstrapFormMixin
 
 from .dictionary_catalogue import ACCIDENT_TYPES, MEASURE_KINDS
-from .models import METHOD_FACTORS, CheckCycle, GradingBasis, GradingMethod, GradingScale, RiskCategory, RiskLevel, plain
+from .models import (METHOD_FACTORS, CheckCycle, GradingBasis, GradingMethod, GradingScale, RiskCategory, RiskLevel,
+                     plain)
 
 MEASURE_FIELDS = [(f"measures_{code}", code, name) for code, name in MEASURE_KINDS]
 

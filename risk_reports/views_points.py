@@ -30,7 +30,8 @@ from .exports_points import POINT_EXPORT
 from .filters_points import PointFilter
 from .forms_points import (BulkForm, CopyForm, GradeForm, ImportForm, PointCreateForm, PointForm, RetireForm,
                            ShiftsForm)
-from .models import GradingBasis, RiskCategory, RiskLevel, RiskPoint, ShiftSchedule
+from .models import (METHOD_FACTORS, GradingBasis, GradingMethod, RiskCategory, RiskLevel, RiskPoint, ShiftSchedule,
+                     plain)
 from .services import points as services
 
 ACCIDENT_TYPE_NAMES = dict(ACCIDENT_TYPES)
@@ -71,6 +72,19 @@ def _point_for_change(request, pk):
     """The point for a write: 404 out of scope (or no ``view_risk``), 403 for a reader."""
     _require_reader(request.user)
     return scope.get_for(request.user, point_queryset(request.user), caps.MANAGE_RISK_POINTS, pk=pk)
+
+
+def _score(point):
+    """The score as the scale writes numbers (126, 0.5), or None when the class was set by hand."""
+    return plain(point.score) if point.score is not None else None
+
+
+def _factor_values(point):
+    """``[("L", "3"), ("E", "6"), ("C", "7")]`` in the method's order (a JSON column keeps no order)."""
+    if point.basis not in GradingMethod.values:
+        return []
+    return [(f, point.grading_values[f]) for f in METHOD_FACTORS[GradingMethod(point.basis)]
+            if f in point.grading_values]
 
 
 def _url(name, *args):
@@ -163,6 +177,7 @@ def _render_detail(request, point, can_change, *, retire_form=None, status=200):
         "scans": list(point.scans.select_related("by")[:10]), "links": links,
         "regrade_offer": can_change and live_point and regrade_offer(point, links),
         "retire_form": retire_form or RetireForm(), "is_significant": point.is_significant,
+        "score": _score(point), "factor_values": _factor_values(point),
     }, status=status)
 
 
@@ -240,7 +255,8 @@ def point_grade(request, pk):
                 messages.success(request, _("The risk point was graded again."))
                 return redirect("risk_reports:point_detail", pk=point.pk)
         status = 400
-    return render(request, "risk_reports/point_grade.html", {"form": form, "point": point}, status=status)
+    return render(request, "risk_reports/point_grade.html", {"form": form, "point": point, "score": _score(point)},
+                  status=status)
 
 
 @login_required

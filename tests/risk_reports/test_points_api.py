@@ -30,7 +30,8 @@ def press(world):
 
 def snapshot():
     return (list(RiskPoint.objects.order_by("pk").values_list("pk", "name", "area", "level", "retired_on")),
-            ChanganCode.objects.filter(revoked_at__isnull=True).count(), list(ShiftSchedule.objects.values_list("starts")))
+            ChanganCode.objects.filter(revoked_at__isnull=True).count(),
+            list(ShiftSchedule.objects.values_list("starts")))
 
 
 def test_list_and_retrieve_are_scoped(api, world, press):

@@ -40,7 +40,8 @@ def cast(world):
 
 
 def snapshot():
-    return (list(RiskPoint.objects.order_by("pk").values()), ChanganCode.objects.filter(revoked_at__isnull=True).count(),
+    return (list(RiskPoint.objects.order_by("pk").values()),
+            ChanganCode.objects.filter(revoked_at__isnull=True).count(),
             list(ShiftSchedule.objects.values_list("starts", flat=True)))
 
 

@@ -34,7 +34,8 @@ def points(world):
 
 def snapshot():
     return (list(RiskPoint.objects.order_by("pk").values_list("pk", "name", "area", "level", "retired_on")),
-            ChanganCode.objects.filter(revoked_at__isnull=True).count(), list(ShiftSchedule.objects.values_list("starts")))
+            ChanganCode.objects.filter(revoked_at__isnull=True).count(),
+            list(ShiftSchedule.objects.values_list("starts")))
 
 
 # -- the list ---------------------------------------------------------------------------------------------------------
@@ -114,6 +115,8 @@ def test_create_prefills_from_the_category_and_records_the_point_with_its_code(c
     assert response.status_code == 302 and response.url == reverse("risk_reports:point_detail", args=[point.pk])
     assert (point.score, point.level, point.check_items) == (Decimal("126"), "yellow", ["泄爆片完好", "灰斗已卸灰"])
     assert point.measures == {"engineering": ["泄爆"]} and point.codes.filter(revoked_at__isnull=True).count() == 1
+    detail = client.get(response.url).content.decode()
+    assert '<dd class="col-sm-8" id="grading-score">126</dd>' in detail and "L = 3 · E = 6 · C = 7" in detail
 
     response = client.post(reverse("risk_reports:point_create"), dict(data, name="2号除尘器", lec_L="4"))
     assert response.status_code == 400 and response.context["form"].errors["lec_L"]
