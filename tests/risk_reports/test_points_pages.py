@@ -277,3 +277,20 @@ def test_the_regrade_offer_only_when_every_linked_hazard_is_closed_after_the_gra
     client.post(reverse("risk_reports:point_grade", args=[point.pk]), {"basis": "lec", "lec_L": "1", "lec_E": "6",
                                                                        "lec_C": "7"})
     assert 'id="regrade-offer"' not in client.get(url).content.decode()
+
+
+def test_the_list_costs_the_same_queries_for_any_number_of_points(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    client.force_login(world.inspector)
+    make_point(world.e_hutang, by=world.principal, name="冲床", area="一车间")
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("risk_reports:point_list"))
+    for n in range(10):
+        make_point(world.e_hutang2, name=f"点{n}", area="二车间", category="dust_duct")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("risk_reports:point_list"))
+    assert page.context["total"] == 11
+    assert len(many) == len(few)  # the rows come with their enterprise and category: no query per row
+    partial = client.get(reverse("risk_reports:point_list"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="point-results")
+    assert "<html" not in partial.content.decode() and 'id="point-table"' in partial.content.decode()
