@@ -4,10 +4,13 @@ pages, with the API's one error shape (``portal.api_common``)."""
 from portal.api import router
 
 from .dictionary import GradingBandViewSet, GradingScaleViewSet, RiskCategoryViewSet, RiskGradeViewSet
+from .points import RiskPointViewSet, ShiftScheduleViewSet
 from .scans import ScanViewSet
 
 router.register("risk-categories", RiskCategoryViewSet, basename="risk-category")
 router.register("grading-scales", GradingScaleViewSet, basename="grading-scale")
 router.register("grading-bands", GradingBandViewSet, basename="grading-band")
 router.register("risk-grade", RiskGradeViewSet, basename="risk-grade")
+router.register("risk-points", RiskPointViewSet, basename="risk-point")
+router.register("shift-schedules", ShiftScheduleViewSet, basename="shift-schedule")
 router.register("scans", ScanViewSet, basename="scan")
