@@ -14,9 +14,10 @@ nothing to check; its code, if still live, scans to a refusal). A deregistered e
 sheet. A big enterprise has hundreds of points: up to ``SYNC_MAX_LABELS`` the sheet is drawn in the
 request, past that by a background job with progress (``portal.jobs``), see ``views_codes``.
 """
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -107,6 +108,11 @@ JOB_TITLE = gettext_lazy("Changan code labels of %(enterprise)s (%(n)d)")
 
 @handler(JOB_KIND)
 def label_sheet_job(job, progress):
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        return _label_sheet_job(job, progress)
+
+
+def _label_sheet_job(job, progress):
     """The sheet, re-built as the job's owner from the enterprise and workshop it was asked for
     (scope applies inside the job too: a job keeps ids, never what they gave at the start)."""
     try:

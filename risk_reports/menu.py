@@ -4,3 +4,4 @@ from django.utils.translation import gettext_lazy as _
 from portal.ui import register_nav, register_nav_group
 
 register_nav_group("risk", _("Risk control"))
+register_nav(_("Changan codes"), "risk_reports:code_list", "view_risk", order=24, group="risk")

@@ -2,3 +2,7 @@
 app_name = "risk_reports"
 
 urlpatterns = []
+
+from django.urls import include, path  # noqa: E402
+
+urlpatterns += [path("", include("risk_reports.urls_codes"))]

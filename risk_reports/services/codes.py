@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.models import Status
 from portal.accounts import capabilities as caps
@@ -20,6 +21,7 @@ from portal.accounts import scope
 from ..models import ChanganCode, RiskPoint
 
 REASON_MAX = ChanganCode._meta.get_field("revoke_reason").max_length
+MANAGERS_ONLY = gettext_lazy("Only the enterprise's principal or safety manager replaces its codes.")
 
 
 def new_token():
@@ -59,7 +61,7 @@ def _revoke(code, by, reason):
 def code_revoke(*, code, by, reason):
     """Revoke ``code`` (its label no longer opens anything) without issuing another: the point's
     label is gone for good, or it will be reissued later."""
-    scope.require(by, caps.MANAGE_RISK_POINTS, code)
+    scope.require(by, caps.MANAGE_RISK_POINTS, code, message=MANAGERS_ONLY)
     reason = _reason(reason)
     code = ChanganCode.objects.select_for_update().get(pk=code.pk)
     if code.revoked_at is not None:
@@ -72,7 +74,7 @@ def code_reissue(*, point, by, reason):
     """Revoke the point's live code (if any) with ``reason`` and issue a new one, in one step: the
     old label stops working the moment the new one exists. The point's row is locked, so two
     people reissuing at once make one new code, not a constraint error."""
-    scope.require(by, caps.MANAGE_RISK_POINTS, point)
+    scope.require(by, caps.MANAGE_RISK_POINTS, point, message=MANAGERS_ONLY)
     reason = _reason(reason)
     point = RiskPoint.objects.select_for_update().select_related("enterprise").get(pk=point.pk)
     if point.enterprise.status == Status.DEREGISTERED:
