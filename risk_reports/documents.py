@@ -14,6 +14,8 @@ nothing to check; its code, if still live, scans to a refusal). A deregistered e
 sheet. A big enterprise has hundreds of points: up to ``SYNC_MAX_LABELS`` the sheet is drawn in the
 request, past that by a background job with progress (``portal.jobs``), see ``views_codes``.
 """
+import re
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -34,9 +36,12 @@ TEMPLATE = "risk_reports/label_sheet.html"
 JOB_KIND = "risk_reports.label_sheet"
 PER_PAGE = 8  # 2 columns x 4 rows
 COLUMNS = 2
-# Drawn in the request up to this many labels (see the timings in the module's report: ~0.1 s a
-# label on the reference machine), past that as a job the user follows on the job page.
-SYNC_MAX_LABELS = 48
+# Drawn in the request up to this many labels (3 pages), past that as a job the user follows on the
+# job page. Measured on the 2-core development machine (WeasyPrint 70, other work running, load 6-9):
+# 8 labels 1.9 s, 24 labels 4.5 s, 48 labels 9.1 s, 300 labels (38 pages) 43-53 s; with the machine
+# quieter 300 labels took 14-19 s. A QR costs ~11 ms (segno picks the best of 8 masks); the rest is
+# WeasyPrint's layout and drawing, about linear in the labels.
+SYNC_MAX_LABELS = 24
 LEVEL_TEXT = {"red": "重大风险", "orange": "较大风险", "yellow": "一般风险", "blue": "低风险"}
 CYCLE_TEXT = {"shift": "每班", "day": "每天", "week": "每周", "month": "每月", "quarter": "每季度"}
 
@@ -94,7 +99,8 @@ def sheet_pdf(codes, *, enterprise, area="", base, today=None, progress=None):
             progress(index // 2, total)  # the QRs are half the work; the layout is the other half
     pages = [[labels[i:i + COLUMNS] for i in range(start, min(start + PER_PAGE, total), COLUMNS)]
              for start in range(0, total, PER_PAGE)]
-    content = render_pdf(TEMPLATE, {"title": file_name(enterprise, area)[:-4], "pages": pages,
+    footer = re.sub(r'["\\<>\s]+', " ", f"{enterprise.name}{' · ' + area if area else ''} · 常安码标签")
+    content = render_pdf(TEMPLATE, {"title": file_name(enterprise, area)[:-4], "pages": pages, "footer": footer,
                                     "enterprise": enterprise, "area": area, "count": total,
                                     "date_text": cn_date(today) if today else ""})
     if progress:
