@@ -146,3 +146,32 @@ def test_code_list_for_supervisors_and_read_only(client, world, point, foreign):
     assert "中频熔炼炉" not in html
     assert reverse("risk_reports:code_reissue", args=[point.pk]) not in page(client, world.staff).content.decode()
     assert page(client, world.auditor).status_code == 404
+
+
+# -- the page and the API agree, role by role -----------------------------------------------------------------
+# hand-written from the capability table: only the enterprise's principal (or safety manager) replaces
+# its codes; whoever sees the point but may not is refused (403), anyone else sees nothing (404)
+REISSUE = {"bureau": 403, "inspector": 403, "luoyang_inspector": 404, "grid_member": 403, "principal": "done",
+           "staff": 403, "auditor": 404, "admin": 404}
+
+
+@pytest.mark.parametrize("who", list(REISSUE))
+def test_reissue_page_and_api_give_the_same_answer(client, api, world, point, who):
+    user = getattr(world, who)
+    client.force_login(user)
+    api.force_authenticate(user)
+    before = state()
+    page_response = client.post(reverse("risk_reports:code_reissue", args=[point.pk]), {"reason": "标签丢失"})
+    page_done = page_response.status_code == 302
+    assert (state() != before) == page_done
+    before = state()
+    api_response = api.post(url(live(point), "reissue"), {"reason": "标签丢失"}, format="json")
+    api_done = api_response.status_code == 201
+    assert (state() != before) == api_done
+    expected = REISSUE[who]
+    if expected == "done":
+        assert page_done and api_done
+    else:
+        assert (page_response.status_code, api_response.status_code) == (expected, expected)
+        if expected == 403:
+            assert api_response.json()["detail"] == "只有本企业的主要负责人或安全管理人员可以作废和重新生成常安码。"
