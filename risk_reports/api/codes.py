@@ -3,7 +3,6 @@ territory), and the two writes — revoke a code, reissue a point's code — thr
 and scope as the pages. Out of scope is a 404, in scope but read-only a 403 (before the body is
 read), a missing reason a 400 with the service's Chinese message."""
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -46,7 +45,7 @@ class ChanganCodeSerializer(serializers.ModelSerializer):
     def get_scan_url(self, code) -> str:
         return qr.scan_url(code, base=self._base())
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_qr_url(self, code):
         if not code.live:
             return None
