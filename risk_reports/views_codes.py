@@ -67,7 +67,10 @@ def code_list(request):
         qs = qs.filter(point__enterprise=enterprise)
     filterset = CodeFilter(request.GET or None, queryset=qs, request=request)
     qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
-    page = paginate(request, qs.order_by("point__enterprise__name", "point__area", "point__name", "-issued_at", "-id"))
+    # one enterprise: its workshops and points in order (hundreds of rows); a whole territory (up to
+    # hundreds of thousands of codes): newest first, which the primary key's index serves page by page
+    order = ("point__area", "point__name", "-issued_at", "-id") if enterprise is not None else ("-id",)
+    page = paginate(request, qs.order_by(*order))
     area = (request.GET.get("area") or "").strip()
     areas = []
     if enterprise is not None:
