@@ -6,7 +6,9 @@ import subprocess
 import zlib
 
 import pytest
+import segno
 from django.urls import reverse
+from PIL import Image
 
 from enterprises.models import Enterprise, Status
 from portal.jobs.models import Job
@@ -79,6 +81,29 @@ def test_the_enterprise_sheet_holds_every_live_code_with_fonts_embedded(client, 
     assert b"/FontFile" in inflated(content)
     rows = pdf_fonts(content, tmp_path)
     assert rows and all("Fandol" in row and re.search(r"\byes\s+yes\s+yes\b", row) for row in rows), rows
+
+
+def test_each_label_draws_the_qr_of_its_scan_url(client, world, points, tmp_path, settings):
+    """The QR images read back from the PDF (pdfimages: one pixel a module, 4 modules of quiet zone)
+    are the symbols segno makes of each live code's scan URL (compared in any order: the workshops'
+    and points' order is the database's collation)."""
+    settings.PORTAL_BASE_URL = "http://10.20.30.40:8000"
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(sheet(client, world.principal, "").content)
+    subprocess.run(["pdfimages", "-png", str(path), str(tmp_path / "qr")], check=True)
+    drawn = []
+    for image in sorted(tmp_path.glob("qr-*.png")):
+        with Image.open(image) as im:
+            grey = im.convert("L")
+            drawn.append([[grey.getpixel((x, y)) < 128 for x in range(grey.width)] for y in range(grey.height)])
+    expected = []
+    for point in ("除尘器", "配电室", "喷漆房"):
+        token = ChanganCode.objects.get(point=points[point], revoked_at__isnull=True).token
+        matrix = segno.make_qr(f"http://10.20.30.40:8000/c/{token}/", error="q").matrix
+        size = len(matrix) + 8
+        expected.append([[4 <= x < size - 4 and 4 <= y < size - 4 and bool(matrix[y - 4][x - 4])
+                          for x in range(size)] for y in range(size)])
+    assert len(drawn) == 3 and sorted(map(str, drawn)) == sorted(map(str, expected))
 
 
 def test_a_workshop_sheet_holds_only_that_workshop(client, world, points, tmp_path):
