@@ -14,8 +14,6 @@ nothing to check; its code, if still live, scans to a refusal). A deregistered e
 sheet. A big enterprise has hundreds of points: up to ``SYNC_MAX_LABELS`` the sheet is drawn in the
 request, past that by a background job with progress (``portal.jobs``), see ``views_codes``.
 """
-import re
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -26,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from enterprises.models import Enterprise, Status
 from portal.accounts import capabilities as caps
 from portal.accounts import scope
-from portal.documents.render import cn_date, render_pdf
+from portal.documents.render import cn_date, render_html
 from portal.jobs.services import JobFailed, JobResult, handler
 
 from . import qr
@@ -35,12 +33,14 @@ from .models import ChanganCode
 TEMPLATE = "risk_reports/label_sheet.html"
 JOB_KIND = "risk_reports.label_sheet"
 PER_PAGE = 8  # 2 columns x 4 rows
+CHUNK_PAGES = 5  # laid out at a time (40 labels), see sheet_pdf
 COLUMNS = 2
 # Drawn in the request up to this many labels (3 pages), past that as a job the user follows on the
-# job page. Measured on the 2-core development machine (WeasyPrint 70, other work running, load 6-9):
-# 8 labels 1.9 s, 24 labels 4.5 s, 48 labels 9.1 s, 300 labels (38 pages) 43-53 s; with the machine
-# quieter 300 labels took 14-19 s. A QR costs ~11 ms (segno picks the best of 8 masks); the rest is
-# WeasyPrint's layout and drawing, about linear in the labels.
+# job page. Measured on the 2-core development machine shared with other work (load average 6-7,
+# WeasyPrint 70, chunks of 5 pages): 8 labels 1.8 s, 24 labels 2.8 s, 48 labels 5.5 s, 300 labels
+# (38 pages) 31.5 s; whole-sheet rendering before the chunks took 43-53 s for 300 at load 6-9 and
+# 14-19 s on a quiet machine. A QR costs ~11 ms (segno picks the best of 8 masks); the rest is
+# WeasyPrint's layout (about two thirds) and drawing, linear in the labels.
 SYNC_MAX_LABELS = 24
 LEVEL_TEXT = {"red": "重大风险", "orange": "较大风险", "yellow": "一般风险", "blue": "低风险"}
 CYCLE_TEXT = {"shift": "每班", "day": "每天", "week": "每周", "month": "每月", "quarter": "每季度"}
@@ -85,24 +85,41 @@ def label_of(code, base):
     }
 
 
+def _pdf_pages(html, font_config):
+    """One chunk laid out by WeasyPrint, as ``portal.documents.render.render_pdf`` does it (same base
+    URL, the fonts of ``render_html``'s ``@font-face``), kept as pages to merge."""
+    from weasyprint import HTML  # imported late: ~0.6 s, and only PDF paths need it
+
+    return HTML(string=html, base_url=settings.FONT_DIR.resolve().as_uri() + "/").render(font_config=font_config)
+
+
 def sheet_pdf(codes, *, enterprise, area="", base, today=None, progress=None):
-    """The labels of ``codes`` as PDF bytes. ``progress(done, total)``: after each page of labels is
-    prepared, then once laid out."""
+    """The labels of ``codes`` as PDF bytes, laid out ``CHUNK_PAGES`` pages at a time (progress, and
+    the memory of a thousand labels) and merged into one PDF (WeasyPrint's documented way; one font
+    configuration, so each Fandol face is embedded once). ``progress(done, total)`` counts labels:
+    laid out, then drawn."""
+    from weasyprint.text.fonts import FontConfiguration
+
     codes = list(codes)
     total = len(codes)
+    page_count = -(-total // PER_PAGE)
+    footer = f"{enterprise.name}{' · ' + area if area else ''} · 常安码标签"
+    context = {"title": file_name(enterprise, area)[:-4], "footer": footer, "enterprise": enterprise, "area": area,
+               "count": total, "page_count": page_count, "date_text": cn_date(today) if today else ""}
     if progress:
         progress(0, total)
-    labels = []
-    for index, code in enumerate(codes, start=1):
-        labels.append(label_of(code, base))
-        if progress and index % PER_PAGE == 0:
-            progress(index // 2, total)  # the QRs are half the work; the layout is the other half
-    pages = [[labels[i:i + COLUMNS] for i in range(start, min(start + PER_PAGE, total), COLUMNS)]
-             for start in range(0, total, PER_PAGE)]
-    footer = re.sub(r'["\\<>\s]+', " ", f"{enterprise.name}{' · ' + area if area else ''} · 常安码标签")
-    content = render_pdf(TEMPLATE, {"title": file_name(enterprise, area)[:-4], "pages": pages, "footer": footer,
-                                    "enterprise": enterprise, "area": area, "count": total,
-                                    "date_text": cn_date(today) if today else ""})
+    font_config = FontConfiguration()
+    chunk = PER_PAGE * CHUNK_PAGES
+    documents = []
+    for first in range(0, max(total, 1), chunk):
+        labels = [label_of(code, base) for code in codes[first:first + chunk]]
+        pages = [{"number": (first + start) // PER_PAGE + 1,
+                  "rows": [labels[i:i + COLUMNS] for i in range(start, min(start + PER_PAGE, len(labels)), COLUMNS)]}
+                 for start in range(0, len(labels), PER_PAGE)]
+        documents.append(_pdf_pages(render_html(TEMPLATE, {**context, "pages": pages}), font_config))
+        if progress:  # laying out is about two thirds of the work, drawing the rest
+            progress(min(first + chunk, total) * 2 // 3, total)
+    content = documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
     if progress:
         progress(total, total)
     return content

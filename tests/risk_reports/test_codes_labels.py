@@ -172,3 +172,22 @@ def test_the_job_rebuilds_the_sheet_as_its_owner(world, points):
                              params={"enterprise": world.e_hutang.pk, "area": "", "base": "http://x"})
     with pytest.raises(documents.JobFailed):
         documents.label_sheet_job(job, lambda done, total=None: None)
+
+
+def test_chunks_merge_into_one_numbered_sheet_with_each_font_once(client, world, points, monkeypatch, tmp_path):
+    """Laid out a chunk at a time: 3 labels at 2 a page and 1 page a chunk make 2 chunks, merged."""
+    monkeypatch.setattr(documents, "PER_PAGE", 2)
+    monkeypatch.setattr(documents, "CHUNK_PAGES", 1)
+    seen = []
+    codes = documents.sheet_codes(world.principal, world.e_hutang)
+    content = documents.sheet_pdf(codes, enterprise=world.e_hutang, base="http://x",
+                                  progress=lambda done, total=None: seen.append((done, total)))
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]  # 2 of 3 laid out -> 2 * 2 // 3 = 1; 3 -> 2; drawn -> 3
+    text = pdf_text(content, tmp_path)
+    assert "第 1 / 2 页" in text and "第 2 / 2 页" in text
+    path = tmp_path / "merged.pdf"
+    path.write_bytes(content)
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+2\b", info)
+    names = [row.split()[0].split("+")[1] for row in pdf_fonts(content, tmp_path)]
+    assert len(names) == len(set(names)), names  # one subset per face, not one per chunk
