@@ -205,6 +205,13 @@ WHITENOISE_USE_FINDERS = not PRODUCTION  # development and tests serve static fi
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"  # never served directly: files go through scoped views
 FONT_DIR = Path(env("PORTAL_FONT_DIR", BASE_DIR / "var" / "fonts"))
+# The portal's address as people's phones reach it ("http://10.1.2.3:8000", "https://aq.example.gov.cn"),
+# without a trailing slash: what a Changan code's QR encodes (risk_reports.qr). Empty: the address of
+# the request that draws the QR (its Host header, checked against ALLOWED_HOSTS) — set it when the
+# portal sits behind a proxy whose inner address a phone on the shop floor cannot reach.
+PORTAL_BASE_URL = (env("PORTAL_BASE_URL") or "").strip().rstrip("/")
+if PORTAL_BASE_URL and not PORTAL_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("PORTAL_BASE_URL must start with http:// or https:// (or be empty)")
 
 # Uploads: the roster import refuses files over this size.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024

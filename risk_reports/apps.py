@@ -9,4 +9,4 @@ class RiskReportsConfig(appconfig.PortalAppConfig):
 
     def ready(self):
         # menu, API routes, enterprise-page sections, figures, to-dos
-        from . import api, menu  # noqa: F401
+        from . import api, documents, menu  # noqa: F401

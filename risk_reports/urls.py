@@ -1,10 +1,11 @@
 """/risk/: each area of the app keeps its own URL module; names live in one namespace."""
-from . import urls_dictionary, urls_points, urls_scans
+from . import urls_codes, urls_dictionary, urls_points, urls_scans
 
 app_name = "risk_reports"
 
 urlpatterns = [
     *urls_dictionary.urlpatterns,  # the dictionary and the grading methods
     *urls_points.urlpatterns,      # risk points and the enterprise's shifts
+    *urls_codes.urlpatterns,       # Changan codes, their QR and the label sheets
     *urls_scans.urlpatterns,       # the scan records
 ]

@@ -3,6 +3,7 @@ reissue) and the scan submit (idempotent) — thin viewsets over the same servic
 pages, with the API's one error shape (``portal.api_common``)."""
 from portal.api import router
 
+from .codes import ChanganCodeViewSet
 from .dictionary import GradingBandViewSet, GradingScaleViewSet, RiskCategoryViewSet, RiskGradeViewSet
 from .points import RiskPointViewSet, ShiftScheduleViewSet
 from .scans import ScanViewSet
@@ -13,4 +14,5 @@ router.register("grading-bands", GradingBandViewSet, basename="grading-band")
 router.register("risk-grade", RiskGradeViewSet, basename="risk-grade")
 router.register("risk-points", RiskPointViewSet, basename="risk-point")
 router.register("shift-schedules", ShiftScheduleViewSet, basename="shift-schedule")
+router.register("changan-codes", ChanganCodeViewSet, basename="changan-code")
 router.register("scans", ScanViewSet, basename="scan")
