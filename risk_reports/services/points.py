@@ -16,7 +16,7 @@ from portal.accounts import scope
 
 from ..models import (METHOD_FACTORS, ChanganCode, CheckCycle, GradingBasis, GradingMethod, RiskLevel, RiskPoint,
                       ShiftSchedule, plain)
-from .codes import code_issue
+from .codes import code_issue, code_revoke
 from .grading import risk_grade
 
 
@@ -152,10 +152,7 @@ def point_grade(*, point, by, basis, values=None, level=None, level_reason=""):
 @transaction.atomic
 def point_retire(*, point, by, on=None):
     """The point no longer exists on the floor (the equipment is gone, the workshop closed): its life
-    ends ``on`` (default today), so it owes no check after it, and its live code is revoked.
-
-    The code is revoked here on its row (``services.codes`` is the codes area's; when it grows a
-    ``code_revoke`` this should call it)."""
+    ends ``on`` (default today), so it owes no check after it, and its live code is revoked."""
     scope.require(by, caps.MANAGE_RISK_POINTS, point)
     point = _locked(point)
     _require_live(point)
@@ -168,9 +165,8 @@ def point_retire(*, point, by, on=None):
     point.retired_on = on
     _clean(point, validate_constraints=False)  # a retired point leaves the name free; nothing to clash
     point.save(update_fields=["retired_on", "updated_at"])
-    ChanganCode.objects.filter(point=point, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=by if getattr(by, "pk", None) else None,
-        revoke_reason=RETIRED_REASON)
+    for code in ChanganCode.objects.filter(point=point, revoked_at__isnull=True):
+        code_revoke(code=code, by=by, reason=RETIRED_REASON)
     return point
 
 
