@@ -8,5 +8,13 @@ class RiskReportsConfig(appconfig.PortalAppConfig):
     urls = {"risk/": "risk_reports.urls", "c/": "risk_reports.urls_scan"}
 
     def ready(self):
-        # menu, API routes, enterprise-page sections, figures, to-dos
+        from auditlog.registry import auditlog
+
+        # menu, API routes, the label-sheet job
         from . import api, documents, menu  # noqa: F401
+        from .models import ChanganCode, GradingBand, GradingScale, RiskCategory, RiskPoint, ShiftSchedule
+
+        # the dictionary, the grading rules, points, codes and shifts are audited; scans are records in
+        # their own right (issue 9 item 4) and are not written to the trail one by one
+        for model in (RiskCategory, GradingScale, GradingBand, RiskPoint, ChanganCode, ShiftSchedule):
+            auditlog.register(model)
