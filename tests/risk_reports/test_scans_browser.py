@@ -1,5 +1,5 @@
-"""Issue 9's "Done when" for the scan self-check, in real headless Chromium on a phone: an employee
-scans a point's code, fails an item with a note and a photo (its EXIF time read in the browser), and
+"""Issue 9's "Done when", in real headless Chromium: the principal sets a point up from the
+dictionary and prints its workshop's labels; on a phone, an employee scans the point's code, fails an item with a note and a photo (its EXIF time read in the browser), and
 the hazard lands in the ledger with source scan; then, offline, the next submission waits in the
 page's outbox, survives the page being opened again, the session expires meanwhile, and when the
 network returns the page asks to sign in and, back on the page, sends it: exactly one scan for its
@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from inspections.models import Hazard
 from portal.attachments.models import Attachment
-from risk_reports.models import PointHazard, Scan
+from risk_reports.models import PointHazard, RiskCategory, RiskPoint, Scan
 from tests.factories import PASSWORD
 from tests.risk_reports.factories import make_point
 from tests.test_browser import _login, browser  # noqa: F401  (the Chromium fixture)
@@ -58,8 +58,30 @@ def _answer(page, fail_index=None, note=""):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_scan_on_a_phone_survives_a_dead_network_and_an_expired_session(browser, live_server, world,  # noqa: F811
                                                                            tmp_path):
-    point = make_point(world.e_hutang, category="dust_collector", name="布袋除尘器", area="抛光车间",
-                       check_items=ITEMS)
+    # -- the principal sets the point up from the dictionary and prints its workshop's labels -----
+    dust = RiskCategory.objects.get(code="dust_collector")
+    desk = browser.new_context(locale="zh-CN")
+    office = desk.new_page()
+    _login(office, live_server, "principal")
+    office.goto(f"{live_server.url}/risk/points/")
+    office.click("#bulk-link")
+    office.fill("#id_area", "抛光车间")
+    office.fill("#id_responsible_person", "王安全")
+    office.check(f"#category-{dust.pk}")
+    office.click("main button[type=submit]")
+    expect(office.locator("#point-table tbody tr")).to_have_count(1)
+    point = RiskPoint.objects.get(enterprise=world.e_hutang, category=dust)
+    point.check_items = ITEMS  # the principal's own items (the point keeps its own copy)
+    point.save(update_fields=["check_items"])
+    office.goto(f"{live_server.url}/risk/codes/?enterprise={world.e_hutang.pk}&area=抛光车间")
+    labels = office.locator("#label-sheet-area-link")
+    expect(labels).to_be_visible()
+    sheet = office.request.get(live_server.url + labels.get_attribute("href"))
+    assert sheet.status == 200 and sheet.headers["content-type"] == "application/pdf"
+    assert sheet.body().startswith(b"%PDF")
+    desk.close()
+
+    # the employee's phone reads the posted label's QR: the code's URL
     url = f"{live_server.url}/c/{point.codes.get().token}/"
     context = browser.new_context(**PHONE)
     page = context.new_page()
@@ -72,7 +94,7 @@ def test_a_scan_on_a_phone_survives_a_dead_network_and_an_expired_session(browse
     page.fill("#id_username", "staff")
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
-    expect(page.locator("#point-name")).to_have_text("布袋除尘器")
+    expect(page.locator("#point-name")).to_have_text(dust.name)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 391, f"the scan page scrolls sideways on a phone ({width}px)"
 
@@ -119,7 +141,7 @@ def test_a_scan_on_a_phone_survives_a_dead_network_and_an_expired_session(browse
     page.click("main button[type=submit]")
 
     # -- back on the page, it sends: exactly one scan for that key ---------------------------------
-    expect(page.locator("#point-name")).to_have_text("布袋除尘器")
+    expect(page.locator("#point-name")).to_have_text(dust.name)
     expect(page.locator("#scan-done")).to_contain_text("已发送")
     expect(page.locator("#outbox")).to_be_hidden()
     assert page.evaluate(OUTBOX_KEYS) == []
