@@ -10,3 +10,4 @@ class RiskReportsConfig(appconfig.PortalAppConfig):
     def ready(self):
         # menu, API routes, enterprise-page sections, figures, to-dos
         from . import api, menu  # noqa: F401
+        from . import dossier_sections, figures, todos  # noqa: F401
