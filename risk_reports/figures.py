@@ -121,7 +121,7 @@ def points_per_enterprise(region, period):
     return {row["child"]: Ratio(row["points"], row["enterprises"]) for row in rows}
 
 
-# -- hazards found by scanning ------------------------------------------------------------------------------------------
+# -- hazards found by scanning ----------------------------------------------------------------------------------------
 def scan_hazards(region, period):
     """Hazards found by scan self-checks in the period (seed 001 (三): 49 326), under the township at
     the time. One query."""

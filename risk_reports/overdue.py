@@ -166,7 +166,8 @@ def _clip(spans, lo, hi):
 # -- the queries ----------------------------------------------------------------------------------------------------
 # the first day after a cycle (a shift: the day after the one it starts on), in SQL
 _CYCLE_STOP = RawSQL(
-    "CASE risk_reports_scancycle.cycle WHEN 'month' THEN (risk_reports_scancycle.cycle_start + interval '1 month')::date"
+    "CASE risk_reports_scancycle.cycle"
+    " WHEN 'month' THEN (risk_reports_scancycle.cycle_start + interval '1 month')::date"
     " WHEN 'quarter' THEN (risk_reports_scancycle.cycle_start + interval '3 months')::date"
     " WHEN 'week' THEN risk_reports_scancycle.cycle_start + 7"
     " ELSE risk_reports_scancycle.cycle_start + 1 END", (), output_field=DateField())

@@ -87,7 +87,8 @@ def _xlsx(region, quarter, table):
         unit = f"（{figure.unit}）" if figure.unit else ""
         columns.append(Column(f"{figure.label}{unit}", 14))
         if figure.kind == registry.RATE:
-            columns += [Column(f"{figure.label}·{_('numerator')}", 10), Column(f"{figure.label}·{_('denominator')}", 10)]
+            columns += [Column(f"{figure.label}·{_('numerator')}", 10),
+                        Column(f"{figure.label}·{_('denominator')}", 10)]
 
     def values(label, row):
         out = [label]

@@ -280,7 +280,7 @@ def test_principal_participation(city):
     assert values("risk.principal_participation", city.city) == {"甲区": 60.0, "乙区": 50.0}
 
 
-# -- the four lists of seed 001 problem (二) -------------------------------------------------------------------------------
+# -- the four lists of seed 001 problem (二) ---------------------------------------------------------------------------
 def named(problems):
     return {key: [(p.region.name, p.value) for p in items] for key, items in problems.items()}
 

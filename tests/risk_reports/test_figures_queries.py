@@ -75,7 +75,8 @@ COSTS = [
     ("risk.scan_hazards", 1, "scan hazards grouped by child"),
     ("risk.scan_hazards_per_enterprise", 2, "scan hazards grouped by child; producing enterprises grouped by child"),
     ("risk.overdue_rate", 3, "the history of enterprises not producing throughout; points grouped by "
-                             "(child, enterprise, cycle, clipped life); done cycles grouped by (child, enterprise, cycle)"),
+                             "(child, enterprise, cycle, clipped life); done cycles grouped by (child, enterprise, "
+                             "cycle)"),
     ("risk.principal_participation", 1, "scans grouped by child, distinct enterprises with and without the principal"),
 ]
 
