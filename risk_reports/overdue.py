@@ -27,10 +27,13 @@ Conventions, decided here once:
 
 Cost (the seeds' scale: 480 000 points, 6 000 000 scans a quarter): three queries whatever the
 number of townships — the status history of the few enterprises not producing throughout, the
-points grouped by (child, enterprise, cycle, clipped life), the done cycles grouped by (child,
-enterprise, cycle) — with the due cycles of each group counted arithmetically in Python. Done
-cycles are filtered to due ones in SQL; only cycles that need a per-enterprise look (a partly
-suspended enterprise, a shift that started yesterday or today) come back one by one.
+points grouped by (child, enterprise, cycle, clipped life), the done cycles counted per enterprise —
+with the due cycles of each group counted arithmetically in Python. Done cycles are filtered to due
+ones in SQL; only cycles that need a per-enterprise look (a partly suspended enterprise, a shift
+that started yesterday or today) come back one by one, in the same statement (UNION ALL). At a
+tenth of the seeds' scale (3 300 enterprises, 46 200 points, 636 000 done cycles) the rate of every
+district of a city took about 0.9 s against 0.2–0.4 s for a plain count of the done cycles per
+township, on the shared 2-core machine.
 """
 import datetime
 from dataclasses import dataclass
@@ -213,8 +216,9 @@ def tally(period, *, region=None, enterprise=None):
         entry = out.setdefault(row["enterprise_id"], Tally(row["child"]))
         entry.due += due * row["n"]
 
-    # query 3: the done cycles that are due (period, life, ended, current kind), grouped by
-    # enterprise; a partly suspended enterprise's and the recent shifts' one by one
+    # query 3: the done cycles that are due (period, life, ended, current kind) counted per
+    # enterprise; UNION ALL those of partly suspended enterprises and the recent shifts, one by one.
+    # The enterprises by id, not by a join: the count then runs in parallel workers.
     lifetime = Q(cycle_start__gte=F("point__created_on")) & (
         Q(point__retired_on__isnull=True) | Q(cycle_stop__lte=F("point__retired_on")))
     ended = (Q(cycle=CheckCycle.SHIFT, cycle_stop__lte=min(stop, today + ONE_DAY))
@@ -222,14 +226,17 @@ def tally(period, *, region=None, enterprise=None):
     detail = Q(cycle=CheckCycle.SHIFT, cycle_start__gte=today - ONE_DAY)
     if partial:
         detail |= Q(enterprise_id__in=partial)
-    done = (ScanCycle.objects.filter(where, cycle_start__gte=start, cycle_start__lt=stop, cycle=F("point__cycle"))
+    mine = Q(enterprise=enterprise) if enterprise is not None else Q(enterprise_id__in=enterprises.values("pk"))
+    base = (ScanCycle.objects.filter(mine, cycle_start__gte=start, cycle_start__lt=stop, cycle=F("point__cycle"))
             .exclude(enterprise_id__in=never)
             .annotate(cycle_stop=ExpressionWrapper(_CYCLE_STOP, output_field=DateField()))
-            .filter(lifetime, ended)
-            .annotate(child=child,
-                      one_start=Case(When(detail, then=F("cycle_start")), output_field=DateField()),
-                      one_shift=Case(When(detail, then=F("shift")), output_field=IntegerField()))
-            .values("child", "enterprise_id", "cycle", "one_start", "one_shift").annotate(n=Count("pk")).order_by())
+            .filter(lifetime, ended).order_by())
+    counted = base.exclude(detail).values("enterprise_id").annotate(
+        one_cycle=Value(None, output_field=CharField()), one_start=Value(None, output_field=DateField()),
+        one_shift=Value(None, output_field=IntegerField()), n=Count("pk"))
+    one_by_one = base.filter(detail).values("enterprise_id").annotate(
+        one_cycle=F("cycle"), one_start=F("cycle_start"), one_shift=F("shift"), n=Count("pk"))
+    done = counted.union(one_by_one, all=True)
     for row in done:
         entry = out.get(row["enterprise_id"])
         if entry is None:
@@ -245,7 +252,7 @@ def tally(period, *, region=None, enterprise=None):
 def _counts(row, spans_of, schedules, now):
     """Whether a done cycle looked at one by one is due: inside a producing span of its enterprise,
     a shift that exists in its schedule and has ended."""
-    kind, day, shift = row["cycle"], row["one_start"], row["one_shift"]
+    kind, day, shift = row["one_cycle"], row["one_start"], row["one_shift"]
     last = day if kind == CheckCycle.SHIFT else next_start(kind, day) - ONE_DAY
     spans = spans_of.get(row["enterprise_id"])
     if spans is not None and not any(a <= day and last < b for a, b in spans):
