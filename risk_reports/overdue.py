@@ -48,6 +48,7 @@ from django.utils import timezone
 from enterprises.models import STATE_KINDS, Enterprise, EnterpriseChange, Status
 from portal.figures.queries import child_path
 from portal.figures.registry import Rate
+from portal.rules.services import threshold
 
 from .cycles import cycle_bounds, cycle_of, next_start, shift_times, tz
 from .models import CheckCycle, RiskPoint, ScanCycle
@@ -279,6 +280,19 @@ def enterprise_rate(enterprise, period):
     """The enterprise's ``Rate(overdue, due)`` in ``period`` (None: nothing was due). Three queries."""
     entry = tally(period, enterprise=enterprise).get(enterprise.pk)
     return entry.rate if entry and entry.due else None
+
+
+ENTERPRISE_MAX = "risk.enterprise_overdue_rate_max"
+
+
+def rating_eligible(enterprise, period):
+    """Whether the enterprise keeps its eligibility for standardization rating (seed 001 (三): 对风险
+    逾期率较高的企业一律取消参评资格; RULES.md §8): its overdue rate in ``period`` is not over
+    ``risk.enterprise_overdue_rate_max`` for its township on the period's end. ``(eligible, rate,
+    limit)``; an enterprise with nothing due is eligible. Four queries."""
+    limit = threshold(ENTERPRISE_MAX, region=enterprise.township, on=period.end)
+    rate = enterprise_rate(enterprise, period)
+    return (rate is None or rate.value <= limit), rate, limit
 
 
 def enterprise_rates(region, period):

@@ -20,9 +20,7 @@ from portal.figures.periods import Period
 from portal.rules.services import threshold
 from portal.ui import Todo, register_todos
 
-from .overdue import enterprise_rates, overdue_points
-
-ENTERPRISE_MAX = "risk.enterprise_overdue_rate_max"
+from .overdue import ENTERPRISE_MAX, enterprise_rates, overdue_points
 
 
 def _url(name, **params):

@@ -71,3 +71,12 @@ def test_the_threshold_ships_with_its_source():
     from portal.rules.models import Threshold
     row = Threshold.objects.get(name="risk.enterprise_overdue_rate_max", region=None)
     assert (row.value, row.unit) == (30, "%") and "RULES.md §8" in row.source
+
+
+def test_rating_eligibility_follows_the_enterprise_threshold(points):
+    from risk_reports.overdue import rating_eligible
+    q4 = todos.Period.quarter(2026, 4)
+    eligible, rate, limit = rating_eligible(points.e_hutang, q4)
+    assert (eligible, rate.value, limit) == (False, 98.92, 30)
+    assert rating_eligible(points.e_hutang2, q4)[0] is True          # 0 of 1 missed
+    assert rating_eligible(points.e_luoyang, q4)[:2] == (True, None)  # nothing due
