@@ -328,3 +328,14 @@ def test_every_figure_is_registered_with_its_kind():
     assert set(figures.PAGE_FIGURES) <= set(names)
     assert names["risk.overdue_rate"] == names["risk.usage_rate"] == "rate"
     assert names["risk.points"] == "count"
+
+
+def test_a_transferred_enterprise_takes_its_points_and_cycles_scans_stay(city):
+    from enterprises.services import enterprise_transfer
+    # a1y moves to 甲二镇 on 1 October: its points (p4, p5) and its cycles (6 of 15 missed) go with it
+    # (risk points have no township of their own); its Q3 scans stay under 甲一镇, where they were made
+    enterprise_transfer(enterprise=city.a1y, by=None, township=city.a2, effective_date=D(2026, 10, 1), reason="迁址")
+    assert values("risk.points", city.a) == {"甲一镇": 3, "甲二镇": 5, "甲三镇": 2}
+    # 甲一 1 of 7; 甲二 6 + 6 of 11 + 15
+    assert rates("risk.overdue_rate", city.a) == {"甲一镇": (1, 7), "甲二镇": (12, 26), "甲三镇": (2, 7)}
+    assert values("risk.enterprises_using", city.a) == {"甲一镇": 2, "甲二镇": 2, "甲三镇": 1}
