@@ -83,12 +83,12 @@ def _xlsx(region, quarter, table):
     """The table as a workbook: per figure its value, and for a rate or an average its numerator and
     denominator in two more columns."""
     columns = [Column(_("Unit"), 16)]
+    numerator, denominator = _("numerator"), _("denominator")
     for figure in table.figures:
         unit = f"（{figure.unit}）" if figure.unit else ""
         columns.append(Column(f"{figure.label}{unit}", 14))
         if figure.kind == registry.RATE:
-            columns += [Column(f"{figure.label}·{_('numerator')}", 10),
-                        Column(f"{figure.label}·{_('denominator')}", 10)]
+            columns += [Column(f"{figure.label}·{numerator}", 10), Column(f"{figure.label}·{denominator}", 10)]
 
     def values(label, row):
         out = [label]

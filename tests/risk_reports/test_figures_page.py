@@ -87,6 +87,7 @@ def test_the_export_is_the_table_with_numerators_and_denominators(client, scanne
     hutang = next(r for r in rows if r[0] == "湖塘镇")
     col = header.index("常安码逾期率（%）")
     assert hutang[col:col + 3] == (83.33, 5, 6)
+    assert header[col + 1:col + 3] == ("常安码逾期率·分子", "常安码逾期率·分母")
     assert rows[-1][0] == "合计"
 
 
