@@ -1,5 +1,5 @@
 """/risk/: each area of the app keeps its own URL module; names live in one namespace."""
-from . import urls_codes, urls_dictionary, urls_points, urls_scans
+from . import urls_codes, urls_dictionary, urls_figures, urls_points, urls_scans
 
 app_name = "risk_reports"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *urls_points.urlpatterns,      # risk points and the enterprise's shifts
     *urls_codes.urlpatterns,       # Changan codes, their QR and the label sheets
     *urls_scans.urlpatterns,       # the scan records
+    *urls_figures.urlpatterns,     # the risk figures per region and period
 ]

@@ -1,0 +1,192 @@
+"""The risk-control figures (issue 9 item 7; seed 001 (三) and problem (二)), registered in
+``portal.figures.registry``: ``fn(region, period) -> {child_path: value}``, one grouped query each
+(the overdue rate three, ``risk_reports.overdue``).
+
+Where each thing is counted:
+
+- scans (enterprises using the code, principal participation) and hazards found by scanning under
+  the township *at the time* they carry, like the inspections' figures;
+- risk points under their enterprise's current township (a point has no township of its own), alive
+  at the period's end (recorded by then, not retired by then), of enterprises still on the roster;
+- the roster's enterprises (usage rate, the averages per enterprise) by their current township and
+  status, like ``inspections.coverage``: "per enterprise" is per *producing* enterprise, the
+  usage rate's denominator, so a unit whose enterprises record no point or find no hazard ranks low;
+- overdue cycles as ``risk_reports.overdue`` defines them.
+
+Counts include every child with a zero; rates and averages are absent where there is nothing to
+divide by (unranked). An average is a ``Ratio``: a ``Rate`` whose value is the plain quotient (points
+per enterprise), not a percentage, so that a district's average rolls up from its townships' sums.
+"""
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise, Status
+from grid.models import Region, child_path_expr
+from inspections.models import Hazard, HazardSource
+from portal.figures import registry
+from portal.figures.queries import child_path, grouped_counts, grouped_rates, under, within
+from portal.figures.registry import Rate
+
+from .models import RiskLevel, RiskPoint, Scan
+from .overdue import overdue_rates
+
+
+@dataclass(frozen=True)
+class Ratio(Rate):
+    """``numerator`` per ``denominator`` (e.g. points per enterprise), 2 decimals; adds like a Rate."""
+
+    @property
+    def value(self):
+        return round(self.numerator / self.denominator, 2) if self.denominator else None
+
+    def __add__(self, other):
+        return Ratio(self.numerator + other.numerator, self.denominator + other.denominator)
+
+
+def _alive_at_end(period):
+    """Points recorded by the period's end and not retired by then, of enterprises on the roster."""
+    return (Q(created_on__lte=period.end) & (Q(retired_on__isnull=True) | Q(retired_on__gt=period.end))
+            & ~Q(enterprise__status=Status.DEREGISTERED))
+
+
+def _points(period, **filters):
+    return RiskPoint.objects.filter(_alive_at_end(period), **filters)
+
+
+def _point_counts(region, qs):
+    return grouped_counts(region, qs, township="enterprise__township", n=Count("pk"))
+
+
+def _scans(period):
+    return Scan.objects.filter(within(period, "done_on"))
+
+
+def _scan_hazards(period):
+    return Hazard.objects.filter(within(period, "found_on"), source=HazardSource.SCAN)
+
+
+def _producing(region):
+    """Producing enterprises per child region: ``{child: n}``. One query."""
+    return grouped_counts(region, Enterprise.objects.filter(status=Status.PRODUCING), village="village",
+                          n=Count("pk"))
+
+
+# -- using the code ---------------------------------------------------------------------------------------------------
+def _scanning_enterprises(region, period):
+    """``{child: {enterprise_id: whether its principal scanned}}`` for the enterprises with a scan in
+    the period, under the township of the scan; every child present. Above a township, two queries:
+    the townships under ``region`` with their child, then the scans grouped by (township,
+    enterprise) — a parallel hash aggregate on plain columns, where a COUNT(DISTINCT) per child
+    sorts every scan. Below a township (villages), one query grouped by (child, enterprise)."""
+    principal = Count("pk", filter=Q(by_principal=True))
+    if region.level == Region.Level.TOWNSHIP:
+        out = {child: {} for child in region.children.values_list("path", flat=True)}
+        rows = (_scans(period).filter(township=region).annotate(child=child_path(region))
+                .values_list("child", "enterprise_id").annotate(principal=principal).order_by())
+    else:
+        townships = Region.objects.filter(path__startswith=region.path, level=Region.Level.TOWNSHIP)
+        child_of = dict(townships.annotate(child=child_path_expr(region, "path")).values_list("pk", "child"))
+        out = {child: {} for child in child_of.values()}
+        rows = ((child_of[township], enterprise_id, n) for township, enterprise_id, n in
+                _scans(period).filter(township_id__in=list(child_of)).values_list("township_id", "enterprise_id")
+                .annotate(principal=principal).order_by())
+    for child, enterprise_id, n in rows:
+        enterprises = out.setdefault(child, {})
+        enterprises[enterprise_id] = enterprises.get(enterprise_id, False) or n > 0
+    return out
+
+
+def enterprises_using(region, period):
+    """Enterprises with at least one scan in the period (seed 001 (三): 32 742 enterprises use the
+    code), under the township of the scan. Two queries (one below a township)."""
+    return {child: len(enterprises) for child, enterprises in _scanning_enterprises(region, period).items()}
+
+
+def usage_rate(region, period):
+    """Producing enterprises on the roster with a scan in the period ÷ producing enterprises on the
+    roster (seed 001: 99.77 %), by their current township. One query."""
+    scanned = Exists(Scan.objects.filter(enterprise=OuterRef("pk"), done_on__gte=period.start,
+                                         done_on__lte=period.end))
+    enterprises = Enterprise.objects.filter(status=Status.PRODUCING).annotate(scanned=scanned)
+    return grouped_rates(region, enterprises, Q(scanned=True), village="village", distinct=True)
+
+
+def principal_participation(region, period):
+    """Enterprises whose principal scanned in the period ÷ enterprises that scanned (RULES.md §6;
+    seed 001 problem (二): under 60 % is named). Under the township of the scan. Two queries (one
+    below a township)."""
+    return {child: Rate(sum(enterprises.values()), len(enterprises))
+            for child, enterprises in _scanning_enterprises(region, period).items() if enterprises}
+
+
+# -- risk points ------------------------------------------------------------------------------------------------------
+def points(region, period):
+    """Risk points identified, alive at the period's end (seed 001 (三): 475 404 in four classes). One query."""
+    return _point_counts(region, _points(period))
+
+
+def _points_of(*levels):
+    def figure(region, period):
+        return _point_counts(region, _points(period, level__in=levels))
+    figure.__doc__ = f"Risk points of class {' or '.join(levels)} alive at the period's end. One query."
+    return figure
+
+
+def points_per_enterprise(region, period):
+    """Points of producing enterprises ÷ producing enterprises (seed 001 problem (二): the lowest,
+    钟楼区 9.23, is named), as a ``Ratio``. One query."""
+    alive = Q(risk_points__created_on__lte=period.end) & (
+        Q(risk_points__retired_on__isnull=True) | Q(risk_points__retired_on__gt=period.end))
+    rows = (Enterprise.objects.filter(under(region), status=Status.PRODUCING)
+            .annotate(child=child_path(region, village="village")).values("child")
+            .annotate(enterprises=Count("pk", distinct=True), points=Count("risk_points", filter=alive)).order_by())
+    return {row["child"]: Ratio(row["points"], row["enterprises"]) for row in rows}
+
+
+# -- hazards found by scanning ----------------------------------------------------------------------------------------
+def scan_hazards(region, period):
+    """Hazards found by scan self-checks in the period (seed 001 (三): 49 326), under the township at
+    the time. One query."""
+    return grouped_counts(region, _scan_hazards(period), n=Count("pk"))
+
+
+def scan_hazards_per_enterprise(region, period):
+    """Hazards found by scanning ÷ producing enterprises (seed 001 problem (二): 金坛区 0.59, 新北区
+    0.66), as a ``Ratio``. Two queries: the hazards, the enterprises."""
+    hazards = scan_hazards(region, period)
+    return {child: Ratio(hazards.get(child, 0), n) for child, n in _producing(region).items() if n}
+
+
+# -- overdue -------------------------------------------------------------------------------------------------------
+def overdue_rate(region, period):
+    """Overdue cycles ÷ due cycles, summed over the unit's points (RULES.md §6; over 30 % is named:
+    threshold ``risk.overdue_rate_max``). Three queries (``risk_reports.overdue``)."""
+    return overdue_rates(region, period)
+
+
+FIGURES = [
+    # (name, label, unit, higher is better, function, kind)
+    ("risk.enterprises_using", _("Enterprises using the Changan code"), "家", True, enterprises_using, "count"),
+    ("risk.usage_rate", _("Changan code usage rate"), "%", True, usage_rate, "rate"),
+    ("risk.points", _("Risk points identified"), "处", True, points, "count"),
+    ("risk.points_red", _("Major risks (red)"), "处", True, _points_of(RiskLevel.RED), "count"),
+    ("risk.points_orange", _("Significant risks (orange)"), "处", True, _points_of(RiskLevel.ORANGE), "count"),
+    ("risk.points_yellow", _("General risks (yellow)"), "处", True, _points_of(RiskLevel.YELLOW), "count"),
+    ("risk.points_blue", _("Low risks (blue)"), "处", True, _points_of(RiskLevel.BLUE), "count"),
+    ("risk.points_significant", _("Significant or above risks"), "处", True,
+     _points_of(RiskLevel.RED, RiskLevel.ORANGE), "count"),
+    ("risk.points_per_enterprise", _("Risk points per enterprise"), "处/家", True, points_per_enterprise, "rate"),
+    ("risk.scan_hazards", _("Hazards found by scanning"), "条", True, scan_hazards, "count"),
+    ("risk.scan_hazards_per_enterprise", _("Hazards found by scanning per enterprise"), "条/家", True,
+     scan_hazards_per_enterprise, "rate"),
+    ("risk.overdue_rate", _("Overdue rate"), "%", False, overdue_rate, "rate"),
+    ("risk.principal_participation", _("Principal participation"), "%", True, principal_participation, "rate"),
+]
+
+# the overview page's columns, in this order
+PAGE_FIGURES = [name for name, *_rest in FIGURES]
+
+for _name, _label, _unit, _higher, _fn, _kind in FIGURES:
+    registry.register(_name, _label, _unit, _higher, _fn, kind=_kind)
