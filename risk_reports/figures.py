@@ -14,10 +14,9 @@ Where each thing is counted:
 - overdue cycles as ``risk_reports.overdue`` defines them.
 
 Counts include every child with a zero; rates and averages are absent where there is nothing to
-divide by (unranked). An average is a ``Ratio``: a ``Rate`` whose value is the plain quotient (points
-per enterprise), not a percentage, so that a district's average rolls up from its townships' sums.
+divide by (unranked). An average is a ``registry.Ratio`` (kind "average"): a ``Rate`` whose value
+is the plain quotient (points per enterprise), not a percentage, so that a district's average rolls up from its townships' sums.
 """
-from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -27,22 +26,10 @@ from grid.models import Region, child_path_expr
 from inspections.models import Hazard, HazardSource
 from portal.figures import registry
 from portal.figures.queries import child_path, grouped_counts, grouped_rates, under, within
-from portal.figures.registry import Rate
+from portal.figures.registry import Rate, Ratio
 
 from .models import RiskLevel, RiskPoint, Scan
 from .overdue import overdue_rates
-
-
-@dataclass(frozen=True)
-class Ratio(Rate):
-    """``numerator`` per ``denominator`` (e.g. points per enterprise), 2 decimals; adds like a Rate."""
-
-    @property
-    def value(self):
-        return round(self.numerator / self.denominator, 2) if self.denominator else None
-
-    def __add__(self, other):
-        return Ratio(self.numerator + other.numerator, self.denominator + other.denominator)
 
 
 def _alive_at_end(period):
@@ -177,10 +164,10 @@ FIGURES = [
     ("risk.points_blue", _("Low risks (blue)"), "处", True, _points_of(RiskLevel.BLUE), "count"),
     ("risk.points_significant", _("Significant or above risks"), "处", True,
      _points_of(RiskLevel.RED, RiskLevel.ORANGE), "count"),
-    ("risk.points_per_enterprise", _("Risk points per enterprise"), "处/家", True, points_per_enterprise, "rate"),
+    ("risk.points_per_enterprise", _("Risk points per enterprise"), "处/家", True, points_per_enterprise, "average"),
     ("risk.scan_hazards", _("Hazards found by scanning"), "条", True, scan_hazards, "count"),
     ("risk.scan_hazards_per_enterprise", _("Hazards found by scanning per enterprise"), "条/家", True,
-     scan_hazards_per_enterprise, "rate"),
+     scan_hazards_per_enterprise, "average"),
     ("risk.overdue_rate", _("Overdue rate"), "%", False, overdue_rate, "rate"),
     ("risk.principal_participation", _("Principal participation"), "%", True, principal_participation, "rate"),
 ]

@@ -87,7 +87,7 @@ def _xlsx(region, quarter, table):
     for figure in table.figures:
         unit = f"（{figure.unit}）" if figure.unit else ""
         columns.append(Column(f"{figure.label}{unit}", 14))
-        if figure.kind == registry.RATE:
+        if figure.kind in (registry.RATE, registry.AVERAGE):
             columns += [Column(f"{figure.label}·{numerator}", 10), Column(f"{figure.label}·{denominator}", 10)]
 
     def values(label, row):
@@ -95,7 +95,7 @@ def _xlsx(region, quarter, table):
         for figure in table.figures:
             cell = row.cells[figure.name]
             out.append(cell.value)
-            if figure.kind == registry.RATE:
+            if figure.kind in (registry.RATE, registry.AVERAGE):
                 out += [cell.numerator, cell.denominator]
         return out
 

@@ -19,7 +19,7 @@ from typing import Callable
 
 from .periods import Period  # noqa: F401  (the registry's period type, re-exported)
 
-COUNT, RATE = "count", "rate"
+COUNT, RATE, AVERAGE = "count", "rate", "average"
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,20 @@ class Rate:
 
     def __str__(self):
         return "—" if self.value is None else f"{self.value}"
+
+
+@dataclass(frozen=True)
+class Ratio(Rate):
+    """``numerator`` per ``denominator`` (points per enterprise), 2 decimals, not in %: an average
+    that rolls up like a rate (the sum of the parts over the sum of the wholes). A figure of kind
+    ``"average"``; a snapshot stores all three like a rate's."""
+
+    @property
+    def value(self):
+        return round(self.numerator / self.denominator, 2) if self.denominator else None
+
+    def __add__(self, other):
+        return Ratio(self.numerator + other.numerator, self.denominator + other.denominator)
 
 
 @dataclass(frozen=True)
@@ -114,13 +128,14 @@ _figures = {}
 
 def register(name, label=None, unit="", higher_is_better=True, fn=None, *, kind=COUNT, param=None):
     """Register ``fn`` as figure ``name`` (``app.noun``); usable as a decorator when ``fn`` is omitted.
-    ``kind`` is ``"count"`` (values add up) or ``"rate"`` (values are ``Rate``). ``param``, for a
+    ``kind`` is ``"count"`` (values add up), ``"rate"`` (values are ``Rate``, in %) or ``"average"``
+    (values are ``Ratio``, a plain quotient). ``param``, for a
     figure that takes a parameter, is ``fn(param) -> label`` raising LookupError for an unknown one.
     Registering a name twice replaces it (module reloads in development)."""
     if "." not in name or ":" in name:
         raise ValueError(f"A figure name is namespaced by its app, e.g. risk.overdue_rate (got {name!r})")
-    if kind not in (COUNT, RATE):
-        raise ValueError(f"A figure is a count or a rate (got {kind!r})")
+    if kind not in (COUNT, RATE, AVERAGE):
+        raise ValueError(f"A figure is a count, a rate or an average (got {kind!r})")
 
     def add(func):
         _figures[name] = Figure(name, label if label is not None else name, unit, higher_is_better, func, kind,

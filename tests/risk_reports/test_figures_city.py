@@ -328,6 +328,7 @@ def test_every_figure_is_registered_with_its_kind():
     assert set(figures.PAGE_FIGURES) <= set(names)
     assert names["risk.overdue_rate"] == names["risk.usage_rate"] == "rate"
     assert names["risk.points"] == "count"
+    assert names["risk.points_per_enterprise"] == names["risk.scan_hazards_per_enterprise"] == "average"
 
 
 def test_a_transferred_enterprise_takes_its_points_and_cycles_scans_stay(city):
