@@ -248,7 +248,9 @@ class _Risk:
         return out
 
     # -- one enterprise's points ------------------------------------------------------------------
-    def choose_categories(self, e):
+    def choose_categories(self, e, n=None):
+        """``n`` category codes for the enterprise's points (5 to 25 when not given): its key
+        domains', its trade's, the common ones, a second point of a kind in another workshop."""
         rng, codes = self.rng, []
         for domain in sorted(e["domains"]):
             pool = list(self.by_domain.get(domain, []))
@@ -263,7 +265,7 @@ class _Risk:
         if e["tenant"]:
             codes.append("multi_tenant_plant")
         codes = [c for c in dict.fromkeys(codes) if c in self.categories]
-        n = max(5, min(25, round(rng.triangular(5, 25, 9))))
+        n = n or max(5, min(25, round(rng.triangular(5, 25, 9))))
         if len(codes) > n:
             keep = codes[:2] + rng.sample(codes[2:], n - 2)
             codes = [c for c in codes if c in keep]
