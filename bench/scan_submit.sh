@@ -55,17 +55,25 @@ serve() {  # serve <wsgi app> <settings module> <port>: gunicorn in the backgrou
   DJANGO_SETTINGS_MODULE=$2 .venv/bin/gunicorn "$1" --bind "127.0.0.1:$3" --workers 2 \
     --error-logfile "$OUT/gunicorn_$3.log" &
   PIDS+=($!)
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$3") 2>/dev/null && return 0
-    sleep 0.2
-  done
-  echo "gunicorn on $3 did not start: $OUT/gunicorn_$3.log" >&2
-  return 1
+  # ready when both workers answer a request (each loads Django on its first one)
+  $PY - "$3" <<'PY' || { echo "gunicorn on $3 did not answer: $OUT/gunicorn_$3.log" >&2; return 1; }
+import http.client, sys, time
+answered, deadline = 0, time.time() + 180
+while answered < 4 and time.time() < deadline:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=60)
+        connection.request("GET", "/")
+        connection.getresponse().read()
+        answered += 1
+    except OSError:
+        time.sleep(0.5)
+sys.exit(0 if answered >= 4 else 1)
+PY
 }
 
 load() {  # load <url> <bodies> <token> <result file>: a short warm-up, then the measured run
-  BENCH_BODIES=$2 BENCH_TOKEN=$3 BENCH_KEY_PREFIX=warm wrk -t1 -c4 -d3s -s bench/scan_submit.lua "$1" >/dev/null
-  BENCH_BODIES=$2 BENCH_TOKEN=$3 BENCH_KEY_PREFIX=run$$ wrk -t1 -c16 -d"${RUN}s" --latency \
+  BENCH_BODIES=$2 BENCH_TOKEN=$3 BENCH_KEY_PREFIX=warm wrk -t1 -c4 -d5s --timeout 10s -s bench/scan_submit.lua "$1" >/dev/null
+  BENCH_BODIES=$2 BENCH_TOKEN=$3 BENCH_KEY_PREFIX=run$$ wrk -t1 -c16 -d"${RUN}s" --timeout 10s --latency \
     -s bench/scan_submit.lua "$1" | tee "$4.txt" | tail -1 > "$4"
 }
 
