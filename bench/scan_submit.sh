@@ -29,9 +29,7 @@ SETUP=$($PY bench/scan_submit.py setup --database "$DATABASE" --out "$OUT" --ent
   ${REUSE:+--reuse})
 eval "$SETUP"
 export DJANGO_DEBUG=0
-if [ ! -f staticfiles/staticfiles.json ]; then  # the portal refuses to start without DEBUG and its manifest
-  $PY manage.py collectstatic --noinput -v 0
-fi
+$PY manage.py collectstatic --noinput -v 0  # without DEBUG the portal starts only with a current manifest
 
 PIDS=()
 cleanup() {

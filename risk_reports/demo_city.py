@@ -141,6 +141,9 @@ class City(_Risk):
             e["uses"] = self.rng.random() < .995  # seed 001: 99.77 % use the code
             e["done"] = min(1.0, habit["done"] * self.rng.uniform(.9, 1.1))
             e["principal_scans"] = self.rng.random() < habit["principals"]
+            life = e["life"]
+            days = [self.quarter.start + i * DAY for i in range((self.quarter.end - self.quarter.start).days + 1)]
+            e["producing"] = 1.0 if life.always else sum(map(life.producing, days)) / len(days)
         lap(f"{len(enterprises)} enterprises read")
         self.city_accounts(enterprises)
         lap(f"{self.counts['accounts']} enterprise accounts")
@@ -268,7 +271,8 @@ class City(_Risk):
         per_enterprise = {}
         for _p, _c, e, cycle, _n, _i in specs:
             if e["uses"]:
-                per_enterprise[id(e)] = (e["done"], per_enterprise.get(id(e), (0, 0))[1] + len(cycles[cycle]))
+                cycles_due = len(cycles[cycle]) * e["producing"]  # a suspended enterprise scans nothing
+                per_enterprise[id(e)] = (e["done"], per_enterprise.get(id(e), (0, 0))[1] + cycles_due)
 
         def expected(b):
             return sum(n * min(1.0, done * b) for done, n in per_enterprise.values())
