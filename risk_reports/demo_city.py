@@ -79,8 +79,8 @@ class _Unconstrained:
             cur.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                         "WHERE conrelid = %s::regclass AND contype IN ('f', 'u')", [table])
             constraints = cur.fetchall()
-            cur.execute("SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-                        "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT EXISTS "
+            cur.execute("SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                        "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT EXISTS "
                         "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)", [table])
             indexes = cur.fetchall()
             for name, _definition in constraints:
@@ -308,7 +308,8 @@ class City(_Risk):
             done = min(1.0, e["done"] * boost)
             principal, manager = e.get("principal_user"), e.get("manager_user") or e.get("principal_user")
             by_principal_share = .1 if (e["principal_scans"] and principal) else 0.0
-            ok_results = _copy_text(json.dumps([{"item": i, "ok": True, "note": ""} for i in items], ensure_ascii=False))
+            ok_results = _copy_text(json.dumps([{"item": i, "ok": True, "note": ""} for i in items],
+                                               ensure_ascii=False))
             head = f"{point_id}\t{code_id}\t{e['pk']}\t{e['township']}\t"
             moved = not e["life"].always or not e["life"].township_fixed
             for start, days in cycles[cycle]:
