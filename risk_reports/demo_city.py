@@ -80,7 +80,8 @@ class _Unconstrained:
                         "WHERE conrelid = %s::regclass AND contype IN ('f', 'u')", [table])
             constraints = cur.fetchall()
             cur.execute("SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-                        "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT EXISTS "
+                        "JOIN pg_class i ON i.oid = x.indexrelid "
+                        "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT EXISTS "
                         "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)", [table])
             indexes = cur.fetchall()
             for name, _definition in constraints:
