@@ -118,9 +118,11 @@ def per_figure(names, city, districts, period, runs):
             times.append((time.perf_counter() - started) * 1000)
         with CaptureQueriesContext(connection) as queries:
             figures_pass([name], city, districts, period)
-        total = registry.rollup([v for v in registry.get(name)(city, period).values()])
-        shown = "—" if total is None else (f"{total.value} % ({total.numerator:,}/{total.denominator:,})"
-                                           if isinstance(total, registry.Rate) else f"{total:,}")
+        figure = registry.get(name)
+        total = registry.rollup([v for v in figure(city, period).values()])
+        unit = f" {figure.unit}" if figure.unit else ""
+        shown = "—" if total is None else (f"{total.value}{unit} ({total.numerator:,}/{total.denominator:,})"
+                                           if isinstance(total, registry.Rate) else f"{total:,}{unit}")
         rows.append((name, f"{statistics.median(times):.0f}", len(queries), shown))
     return rows
 
