@@ -104,6 +104,8 @@ MEASURES = ["立即停用并组织维修，恢复后复查", "更换损坏部件
             "补齐警示标志和操作规程", "委托专业单位检修"]
 INTERIM = ["整改期间停用相关设备，设专人看护", "设置警戒区域，禁止无关人员进入", "加强巡查，配备临时防护"]
 SUBMIT_NOTES = ["已按要求完成整改，附整改后照片", "整改完成，已组织复查"]
+FAILED_NOTES = ["现场检查不符合要求", "部件损坏，需维修", "防护缺失", "未按规定落实", "记录不全"]
+HAZARD_DEADLINE = datetime.timedelta(days=7)  # the submit's default (risk_reports.services.scans)
 
 
 def _short(name):
@@ -608,8 +610,7 @@ class _Risk:
             failing += self.rng.sample(quarter_scans, min(n, len(quarter_scans)))
         for s in failing:
             index = self.rng.randrange(len(s.results))
-            s.results[index] = {"item": s.results[index]["item"], "ok": False,
-                                "note": f"{s.point.area}{s.point.name}：{s.results[index]['item']}，不符合要求"}
+            s.results[index] = {"item": s.results[index]["item"], "ok": False, "note": self.rng.choice(FAILED_NOTES)}
             s.failed = 1
         for s in scans:  # the outbox's payload is not kept: a hash of the key and the outcome stands for it
             s.payload_hash = hashlib.sha256(f"{s.client_key}:{s.failed}".encode()).hexdigest()
@@ -626,11 +627,11 @@ class _Risk:
         for e, s in failing:
             item = next(r for r in s.results if not r["ok"])
             found = s.done_on
-            span = rng.choice((3, 7, 7, 15, 15, 30))
+            # as scan_submit raises it: the point's name, the item and its note; a week to rectify
             h = Hazard(enterprise_id=e["pk"], township_id=s.township_id, source=HazardSource.SCAN, item_code="",
-                       severity=HazardSeverity.GENERAL, description=item["note"], location=s.point.area,
-                       found_on=found, deadline=found + datetime.timedelta(days=span), reported_by_id=s.by_id,
-                       status=S.REPORTED)
+                       severity=HazardSeverity.GENERAL, description=f"{s.point.name}：{item['item']}——{item['note']}",
+                       location=str(s.point)[:200], found_on=found, deadline=found + HAZARD_DEADLINE,
+                       reported_by_id=s.by_id, status=S.REPORTED)
             events = self.life(h, e, s)
             h.created_at, h.updated_at = events[0][1], events[-1][1]
             rows.append(h)

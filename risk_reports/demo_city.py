@@ -208,6 +208,7 @@ class City(_Risk):
         point_id, code_id = _next_ids(cursor, "risk_reports_riskpoint"), _next_ids(cursor, "risk_reports_changancode")
         earliest = self.quarter.start - 60 * DAY
         point_lines, code_lines, specs = [], [], []
+        self.names = {}  # point id -> (area, name), for the hazards' descriptions
         point_columns = ["id", "enterprise_id", "name", "area", "category_id", "factors", "accident_types", "measures",
                          "check_items", "cycle", "responsible_person", "responsible_phone", "basis",
                          "grading_values", "score", "level", "level_reason", "graded_on", "graded_by_id",
@@ -235,6 +236,7 @@ class City(_Risk):
                     f"{created_s}\t\\N\t{stamp}\t{stamp}")
                 code_lines.append(f"{code_id}\t{point_id}\t{self.token()}\t{stamp}\t\\N\t\\N\t\\N\t")
                 specs.append((point_id, code_id, e, cycle, len(c.check_items), c.check_items))
+                self.names[point_id] = (area, name)
                 point_id += 1
                 code_id += 1
             if len(point_lines) >= LINES:
@@ -301,6 +303,7 @@ class City(_Risk):
                         "client_key", "payload_hash"]
         cycle_columns = ["id", "point_id", "enterprise_id", "township_id", "cycle", "cycle_start", "shift"]
         scan_lines, cycle_lines, failing = [], [], []
+        name_of = self.names
         random_ = rng.random
         choice = rng.choice
         for point_id, code_id, e, cycle, n_items, items in specs:
@@ -331,10 +334,10 @@ class City(_Risk):
                 if random_() < FAIL_SHARE:
                     bad = int(random_() * n_items)
                     results = _copy_text(json.dumps(
-                        [{"item": i, "ok": j != bad, "note": "" if j != bad else f"{i}，不符合要求"}
+                        [{"item": i, "ok": j != bad, "note": "" if j != bad else "现场检查不符合要求"}
                          for j, i in enumerate(items)], ensure_ascii=False))
                     failed = 1
-                    failing.append((scan_id, point_id, e, day, items[bad], by))
+                    failing.append((scan_id, point_id, e, day, items[bad], by, name_of[point_id]))
                 scan_lines.append(f"{scan_id}\t{head}{by}\t{'t' if principal_scan else 'f'}\t{when}\t{day_text[day]}\t"
                                   f"{when}\t{cycle}\t{start_text}\t0\t{results}\t{failed}\t0\tcity{scan_id}\t")
                 cycle_lines.append(f"{cycle_id}\t{point_id}\t{e['pk']}\t{e['township']}\t{cycle}\t{start_text}\t0")
@@ -359,12 +362,13 @@ class City(_Risk):
         """Each failed item a hazard with source "scan", reported when scanned; those older than a
         month mostly closed (one report event each, and a verify event for the closed)."""
         rng, rows, events, links = self.rng, [], [], []
-        for scan_id, point_id, e, day, item, by in failing:
+        for scan_id, point_id, e, day, item, by, (area, name) in failing:
             closed = (self.today - day).days > 30 and rng.random() < .85
             at = datetime.datetime.combine(day, datetime.time(15), self.zone)
             h = Hazard(enterprise_id=e["pk"], township_id=e["township"], source=HazardSource.SCAN,
-                       severity=HazardSeverity.GENERAL, description=f"扫码自查：{item}，不符合要求", found_on=day,
-                       deadline=day + 15 * DAY, reported_by_id=by, created_at=at, updated_at=at,
+                       severity=HazardSeverity.GENERAL, description=f"{name}：{item}——现场检查不符合要求",
+                       location=f"{area} · {name}"[:200], found_on=day, deadline=day + 7 * DAY, reported_by_id=by,
+                       created_at=at, updated_at=at,
                        status=HazardStatus.CLOSED if closed else HazardStatus.REPORTED,
                        closed_on=min(day + 10 * DAY, self.today - DAY) if closed else None)
             rows.append(h)
