@@ -37,7 +37,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from enterprises.models import Enterprise, EnterpriseMembership, Status
+from enterprises.models import EnterpriseMembership, Status
 from inspections.models import Hazard, HazardEvent, HazardSeverity, HazardSource, HazardStatus
 from portal.accounts.models import Role
 from portal.demo import _copy_text, bulk_insert
@@ -45,7 +45,7 @@ from portal.figures.periods import Period
 
 from .cycles import cycle_of, next_start
 from .demo import _Risk, _short
-from .models import ChanganCode, CheckCycle, PointHazard, RiskPoint, Scan, ScanCycle
+from .models import CheckCycle, PointHazard
 
 DAY = datetime.timedelta(days=1)
 # the points' own cycles in the city: mostly weekly (about 15 due cycles a point a quarter)
@@ -399,6 +399,3 @@ def city_build(ctx, *, points, scans, quarter=None):
     quarter = quarter or Period.containing(ctx.today).previous()
     return City(ctx, quarter=quarter).build(points=points, scans=scans)
 
-
-# re-exported for the command and the benchmark
-__all__ = ["city_build", "Period", "Enterprise", "RiskPoint", "ChanganCode", "Scan", "ScanCycle"]
