@@ -14,6 +14,7 @@ bypass django-auditlog's signals: acceptable for demo data, which no one supervi
 from dataclasses import dataclass, field
 import datetime
 import io
+import json
 import random
 from typing import Callable
 
@@ -114,7 +115,8 @@ def bulk_insert(model, objs, batch=BULK_BATCH):
     time here): on PostgreSQL ids reserved from the sequence in one query and the rows sent with
     ``COPY``; elsewhere one multi-row ``INSERT … RETURNING id`` per batch. Through the raw cursor,
     so a DEBUG run does not log megabytes of parameters; the times given are stored (bulk_create
-    would put now() into ``auto_now`` fields). Sets each object's ``pk``; foreign keys are set by id."""
+    would put now() into ``auto_now`` fields); JSON fields go as JSON text. Sets each object's ``pk``;
+    foreign keys are set by id."""
     if not objs:
         return
     meta, ops = model._meta, connection.ops
@@ -126,7 +128,8 @@ def bulk_insert(model, objs, batch=BULK_BATCH):
             ops.adapt_datetimefield_value if kind == "DateTimeField" else
             ops.adapt_datefield_value if kind == "DateField" else
             (lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)) if kind == "DecimalField"
-            else (lambda v: str(v) if v else "") if kind == "FileField" else None)
+            else (lambda v: str(v) if v else "") if kind == "FileField"
+            else (lambda v, f=f: json.dumps(v, cls=f.encoder, ensure_ascii=False)) if kind == "JSONField" else None)
     pairs = [(f.attname, c) for f, c in zip(fields, converters)]
     table, pk = ops.quote_name(meta.db_table), ops.quote_name(meta.pk.column)
     columns = ",".join(ops.quote_name(f.column) for f in fields)

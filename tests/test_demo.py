@@ -123,6 +123,10 @@ _SMOKE = textwrap.dedent("""
         status = client.get(url).status_code
         assert status == 200, (url, status)
         print("ok", url)
+
+    from risk_reports.models import RiskPoint, Scan, ScanCycle
+    assert RiskPoint.objects.exists() and Scan.objects.count() >= ScanCycle.objects.count() > 0
+    print("ok risk points and scans")
 """)
 
 
@@ -140,4 +144,4 @@ def test_demo_on_embedded_sqlite(tmp_path):
     output = run("manage.py", "demo_data", "--enterprises", "300")
     env["BUREAU_PASSWORD"] = _passwords(output)["bureau"]
     pages = run("-c", _SMOKE)
-    assert pages.count("ok ") == 6
+    assert pages.count("ok ") == 7

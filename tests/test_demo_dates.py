@@ -18,7 +18,9 @@ from inspections.models import Campaign, Hazard, HazardEvent, HazardExtension, H
 from inspections.services import campaign_not_cleared
 from portal.accounts.models import User
 from portal.notifications.models import Notification
+from portal.figures.periods import Period
 from portal.ui import todos_for
+from risk_reports.models import ChanganCode, PointHazard, RiskPoint, Scan, ScanCycle
 
 S = HazardStatus
 DAYS = [datetime.date(2026, 3, 31), datetime.date(2026, 4, 1), datetime.date(2028, 2, 29),
@@ -66,6 +68,25 @@ def test_the_demo_keeps_its_promises_on(day, db, settings, clock):
     # the day's deadline messages wait in the enterprise account's and the inspector's message centre
     assert Notification.objects.filter(user=qiye, read_at__isnull=True).exists()
     assert Notification.objects.filter(user__username="hutang").exists()
+
+    # risk points and scans (risk_reports/demo.py): the enterprise account's points with their live
+    # codes to print and its scans of this week; two full quarters and the current one so far; a
+    # revoked code; done cycles once per scanned cycle; failed items in the ledger; nothing after now
+    own_points = RiskPoint.objects.filter(enterprise=qiye.enterprise_membership.enterprise)
+    assert own_points.count() >= 5
+    assert ChanganCode.objects.filter(point__in=own_points, revoked_at__isnull=True).count() == own_points.count()
+    assert ChanganCode.objects.filter(point__in=own_points, revoked_at__isnull=False).exists()
+    now = timezone.now()
+    assert Scan.objects.filter(point__in=own_points, done_at__gt=now - datetime.timedelta(days=7)).exists()
+    quarters = Period.recent(day, 3)
+    for quarter in quarters:
+        assert Scan.objects.filter(done_on__range=(quarter.start, quarter.end)).exists(), quarter
+    assert not Scan.objects.filter(done_on__lt=quarters[-1].start).exists()
+    assert not Scan.objects.filter(done_at__gt=now).exists()
+    cycles = Scan.objects.values("point", "cycle", "cycle_start", "shift").distinct().count()
+    assert ScanCycle.objects.count() == cycles
+    assert Hazard.objects.filter(source="scan", pk__in=PointHazard.objects.filter(scan__isnull=False)
+                                 .values("hazard")).exists()
 
     # every state of the ledger, nothing dated after today
     assert set(Hazard.objects.values_list("status", flat=True)) == set(S.values)
