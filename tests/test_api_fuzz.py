@@ -21,8 +21,10 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from inspections.models import Campaign
 from inspections.services import campaign_create, hazard_plan, penalty_create, plan_create, plan_items_add
+from risk_reports.models import GradingBand, GradingScale, RiskCategory
 
 from tests.inspections.factories import make_inspection
+from tests.risk_reports.factories import make_point, make_scan
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
@@ -49,8 +51,14 @@ def records(world):
     campaign = campaign_create(region=world.wujin, by=world.bureau, name="粉尘专项", kind=Campaign.Kind.SPECIAL,
                                start=datetime.date(2022, 4, 1), end=datetime.date(2022, 6, 30),
                                targets=[world.e_hutang])
+    point = make_point(world.e_hutang, category="dust_collector", cycle="week")
+    scan = make_scan(point, world.staff, datetime.datetime(2026, 11, 16, 9, tzinfo=datetime.timezone.utc))
     return {"enterprises": world.e_hutang.pk, "regions": world.hutang.pk, "inspections": inspection.pk,
-            "hazards": hazard.pk, "penalties": penalty.pk, "inspection-plans": plan.pk, "campaigns": campaign.pk}
+            "hazards": hazard.pk, "penalties": penalty.pk, "inspection-plans": plan.pk, "campaigns": campaign.pk,
+            "risk-categories": RiskCategory.objects.get(code="dust_collector").pk,
+            "grading-scales": GradingScale.objects.filter(method="lec").first().pk,
+            "grading-bands": GradingBand.objects.filter(method="lec", level="yellow").get().pk,
+            "risk-points": point.pk, "changan-codes": point.codes.get().pk, "scans": scan.pk}
 
 
 @pytest.fixture(params=["bureau", "principal"])

@@ -12,7 +12,7 @@ the user — forged, revoked, another enterprise's, a deregistered enterprise's 
 that. In a multipart form ``results`` is one JSON text field and ``photos``/``photo_times`` repeat
 (``photos[]``/``photo_times[]`` are taken too). The page and this endpoint call the same
 ``scan_submit``."""
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -57,7 +57,7 @@ class ScanDetailSerializer(ScanSerializer):
     def get_hazards(self, obj) -> list[int]:
         return list(PointHazard.objects.filter(scan=obj).order_by("hazard_id").values_list("hazard_id", flat=True))
 
-    @extend_schema(responses=AttachmentSerializer(many=True))
+    @extend_schema_field(AttachmentSerializer(many=True))
     def get_photo_files(self, obj):
         return AttachmentSerializer(attachments_of(Scan, [obj.pk])[obj.pk], many=True).data
 
