@@ -106,7 +106,7 @@ MEASURES = ["立即停用并组织维修，恢复后复查", "更换损坏部件
 INTERIM = ["整改期间停用相关设备，设专人看护", "设置警戒区域，禁止无关人员进入", "加强巡查，配备临时防护"]
 SUBMIT_NOTES = ["已按要求完成整改，附整改后照片", "整改完成，已组织复查"]
 FAILED_NOTES = ["现场检查不符合要求", "部件损坏，需维修", "防护缺失", "未按规定落实", "记录不全"]
-HAZARD_DEADLINE = datetime.timedelta(days=7)  # the submit's default (risk_reports.services.scans)
+HAZARD_DEADLINE = datetime.timedelta(days=7)  # the shipped default of the threshold risk.scan_hazard_deadline_days
 
 
 def _short(name):

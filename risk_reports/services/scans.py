@@ -22,6 +22,7 @@ from inspections.services.hazards import hazard_report
 from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.attachments.services import attachment_create, max_bytes
+from portal.rules.services import threshold
 from portal.submissions.services import KeyReused, payload_hash, valid_key
 
 from ..cycles import cycle_of, tz
@@ -59,9 +60,6 @@ NOTE_MAX = 200
 FUTURE_SLACK = datetime.timedelta(minutes=5)
 MAX_AGE = datetime.timedelta(days=30)
 MAX_PHOTOS = 6
-# A hazard found by a self-check gets this long to be rectified: a portal default (no rule of the seeds
-# names one), which the enterprise's rectification plan and an extension request then move.
-HAZARD_DEADLINE_DAYS = 7
 # the one answer to a code that opens nothing for this user: forged, revoked, another enterprise's, a
 # deregistered enterprise's, a retired point's — the same words, so the answer tells nothing of the point
 CODE_REFUSED = gettext_lazy("This code does not open a check you can make. It may have been replaced: "
@@ -253,12 +251,14 @@ def _submit(*, code_token, by, results, done_at, client_key, photos, photo_times
             attachment.save(update_fields=["taken_at"])
     hazards = []
     found_on = min(scan.done_on, timezone.localdate())
+    if scan.failed:
+        days = int(threshold("risk.scan_hazard_deadline_days", region=point.enterprise.township, on=found_on))
     for result in ordered:
         if result["ok"]:
             continue
         hazard = hazard_report(
             enterprise=point.enterprise, by=by, source=HazardSource.SCAN, found_on=found_on,
-            deadline=found_on + datetime.timedelta(days=HAZARD_DEADLINE_DAYS),
+            deadline=found_on + datetime.timedelta(days=days),
             description=f"{point.name}：{result['item']}——{result['note']}", location=str(point)[:200])
         PointHazard.objects.create(point=point, hazard=hazard, scan=scan, item=result["item"][:200])
         hazards.append(hazard.pk)

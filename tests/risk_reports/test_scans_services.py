@@ -13,6 +13,7 @@ from enterprises.models import Enterprise
 from inspections.models import Hazard, HazardEvent, HazardSource
 from inspections.services.hazards import hazard_report
 from portal.attachments.models import Attachment
+from portal.rules.services import threshold_create
 from portal.submissions.services import KeyReused
 from risk_reports.models import ChanganCode, PointHazard, RiskPoint, Scan, ScanCycle
 from risk_reports.services.scans import CodeRefused, scan_submit
@@ -85,6 +86,15 @@ def test_a_failed_item_raises_a_scan_hazard_linked_to_the_point_even_for_staff(w
     assert not Scan.objects.get().by_principal
     assert HazardEvent.objects.filter(hazard=hazard, action="report").count() == 1
 
+
+def test_the_scan_hazards_deadline_is_the_townships_threshold(world, point):
+    # the bureau gives 湖塘镇 three days from 1 November: found 16 November -> due 19 November
+    threshold_create(name="risk.scan_hazard_deadline_days", region=world.hutang, value=3,
+                     effective_from=datetime.date(2026, 11, 1), by=world.bureau)
+    results = all_ok(point)
+    results[0] = {"item": ITEMS[0], "ok": False, "note": "护罩缺失"}
+    submit(point, world.staff, results=results)
+    assert Hazard.objects.get().deadline == datetime.date(2026, 11, 19)
 
 def test_hazard_report_scan_source_needs_scan_and_other_sources_still_need_report_hazard(world):
     args = dict(enterprise=world.e_hutang, description="x", found_on=datetime.date(2026, 11, 16),
