@@ -590,26 +590,9 @@ class _Enforcement:
             self.counts[key] += value
 
     def attach(self, kind, owners, colour):
-        """One real stored photo per kind; every other owner gets a row pointing at the same file."""
-        if not owners:
-            return
-        if kind not in self.photos:  # through the upload validator, as any photo
-            owner, by, at = owners[0]
-            name = "现场整改照片.jpg" if kind == "site" else "整改后照片.jpg"
-            first = attachment_create(owner=owner, file=SimpleUploadedFile(name, _photo(colour)),
-                                      by=get_user_model().objects.filter(pk=by).first())
-            Attachment.objects.filter(pk=first.pk).update(uploaded_at=at, taken_at=at)
-            self.photos[kind], owners = first, owners[1:]
-            self.counts["photos"] += 1
-        if not owners:
-            return
-        first, content_type = self.photos[kind], _content_type(owners[0][0])
-        rows = [Attachment(content_type_id=content_type, object_id=owner.pk, file=first.file.name,
-                           original_name=first.original_name, mime_type=first.mime_type, size=first.size,
-                           width=first.width, height=first.height, taken_at=at, sha256=first.sha256,
-                           uploaded_by_id=by, uploaded_at=at) for owner, by, at in owners]
-        bulk_insert(Attachment, rows)
-        self.counts["photos"] += len(rows)
+        name = "现场整改照片.jpg" if kind == "site" else "整改后照片.jpg"
+        self.photos[kind], written = attach_photos(owners, name=name, colour=colour, first=self.photos.get(kind))
+        self.counts["photos"] += written
 
     def write_penalties(self):
         rows, numbers = [], {}
@@ -674,6 +657,31 @@ class _Enforcement:
             f"campaign {campaign.name}: {campaign.targets.count()} targets, "
             f"{campaign_not_cleared(campaign).count()} not cleared; running: {running.name}; "
             f"{notices['messages']} deadline messages")
+
+
+def attach_photos(owners, *, name, colour, first=None):
+    """Photos for ``owners`` (``(owner, by_id, at)``): one real stored photo, through the upload
+    validator as any photo, and for every other owner a row pointing at the same file. Pass the
+    returned ``first`` back to reuse its file. Returns ``(first, attachments written)``; the risk
+    demo attaches its rectification evidence the same way."""
+    if not owners:
+        return first, 0
+    written = 0
+    if first is None:
+        owner, by, at = owners[0]
+        first = attachment_create(owner=owner, file=SimpleUploadedFile(name, _photo(colour)),
+                                  by=get_user_model().objects.filter(pk=by).first())
+        Attachment.objects.filter(pk=first.pk).update(uploaded_at=at, taken_at=at)
+        owners, written = owners[1:], 1
+    if owners:
+        content_type = _content_type(owners[0][0])
+        bulk_insert(Attachment, [
+            Attachment(content_type_id=content_type, object_id=owner.pk, file=first.file.name,
+                       original_name=first.original_name, mime_type=first.mime_type, size=first.size,
+                       width=first.width, height=first.height, taken_at=at, sha256=first.sha256,
+                       uploaded_by_id=by, uploaded_at=at) for owner, by, at in owners])
+        written += len(owners)
+    return first, written
 
 
 def _content_type(owner):

@@ -42,6 +42,7 @@ from django.utils import timezone
 
 from enterprises.demo import GIVEN_CHARS, MOBILE_PREFIXES, SURNAMES
 from enterprises.models import Enterprise, EnterpriseChange, EnterpriseMembership, Industry, Status
+from inspections.demo import attach_photos
 from inspections.models import Hazard, HazardEvent, HazardSeverity, HazardSource, HazardStatus
 from portal.accounts.models import Role
 from portal.demo import bulk_insert, register
@@ -201,7 +202,7 @@ class _Risk:
         self.grades = _Grades()
         self.leaves = {i.pk: (i.code, i.top.code) for i in Industry.objects.select_related("parent")}
         self.counts = {k: 0 for k in ("points", "graded", "codes", "revoked", "schedules", "accounts", "scans",
-                                      "cycles", "hazards", "events")}
+                                      "cycles", "hazards", "events", "photos")}
         self.bureau = ctx.users.get("bureau")
         self.city = ctx.users.get("city")
         self.hutang = ctx.users.get("hutang")
@@ -649,6 +650,10 @@ class _Risk:
             links.append(PointHazard(point_id=s.point_id, hazard_id=h.pk, scan_id=s.pk, item=item["item"]))
         bulk_insert(HazardEvent, event_rows)
         bulk_insert(PointHazard, links)
+        # a rectification is submitted with its evidence (hazard_submit asks for a photo)
+        submits = [(ev, ev.by_id, ev.at) for ev in event_rows if ev.action == A.SUBMIT]
+        self.counts["photos"] += attach_photos(
+            submits, name="整改后照片.jpg", colour=(110, 150, 120))[1]
         self.counts["hazards"] += len(rows)
         self.counts["events"] += len(event_rows)
 

@@ -40,9 +40,8 @@ import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import (Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, IntegerField,
-                              OuterRef, Q, Value, When)
-from django.db.models.expressions import RawSQL
+from django.db.models import (Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, Func,
+                              IntegerField, OuterRef, Q, Value, When)
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
@@ -169,13 +168,27 @@ def _clip(spans, lo, hi):
 
 
 # -- the queries ----------------------------------------------------------------------------------------------------
-# the first day after a cycle (a shift: the day after the one it starts on), in SQL
-_CYCLE_STOP = RawSQL(
-    "CASE risk_reports_scancycle.cycle"
-    " WHEN 'month' THEN (risk_reports_scancycle.cycle_start + interval '1 month')::date"
-    " WHEN 'quarter' THEN (risk_reports_scancycle.cycle_start + interval '3 months')::date"
-    " WHEN 'week' THEN risk_reports_scancycle.cycle_start + 7"
-    " ELSE risk_reports_scancycle.cycle_start + 1 END", (), output_field=DateField())
+class _CycleStop(Func):
+    """The first day after a done cycle (a shift: the day after the one it starts on), in SQL: date
+    arithmetic is the one thing PostgreSQL and SQLite (the embedded default) spell differently."""
+
+    output_field = DateField()
+    _T = "risk_reports_scancycle"
+
+    def as_sql(self, compiler, connection, **extra):
+        t = self._T
+        return (f"CASE {t}.cycle WHEN 'month' THEN ({t}.cycle_start + interval '1 month')::date"
+                f" WHEN 'quarter' THEN ({t}.cycle_start + interval '3 months')::date"
+                f" WHEN 'week' THEN {t}.cycle_start + 7 ELSE {t}.cycle_start + 1 END"), []
+
+    def as_sqlite(self, compiler, connection, **extra):
+        t = self._T
+        return (f"CASE {t}.cycle WHEN 'month' THEN date({t}.cycle_start, '+1 month')"
+                f" WHEN 'quarter' THEN date({t}.cycle_start, '+3 months')"
+                f" WHEN 'week' THEN date({t}.cycle_start, '+7 days') ELSE date({t}.cycle_start, '+1 day') END"), []
+
+
+_CYCLE_STOP = _CycleStop()
 
 
 def tally(period, *, region=None, enterprise=None):

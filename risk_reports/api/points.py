@@ -34,8 +34,8 @@ def _texts(**kwargs):
     return serializers.ListField(child=serializers.CharField(max_length=TEXT), **kwargs)
 
 
-class MeasuresSerializer(serializers.Serializer):
-    """The control measures by kind (each kind optional)."""
+class PointMeasuresSerializer(serializers.Serializer):
+    """A point's control measures by kind (each kind optional)."""
 
     engineering = _texts(required=False)
     management = _texts(required=False)
@@ -57,7 +57,7 @@ class RiskPointSerializer(serializers.ModelSerializer):
     category_code = serializers.CharField(source="category.code", read_only=True, allow_null=True)
     factors = _texts(read_only=True)
     accident_types = serializers.ListField(child=enum_field(AccidentType, "AccidentTypeEnum"), read_only=True)
-    measures = MeasuresSerializer(read_only=True)
+    measures = PointMeasuresSerializer(read_only=True)
     check_items = _texts(read_only=True)
     cycle = enum_field(CheckCycle, "CheckCycleEnum", read_only=True)
     basis = enum_field(GradingBasis, "GradingBasisEnum", read_only=True)
@@ -87,7 +87,7 @@ class PointCopySerializer(serializers.Serializer):
     area = serializers.CharField(max_length=60)
     factors = _texts(required=False)
     accident_types = serializers.ListField(child=enum_field(AccidentType, "AccidentTypeEnum"), required=False)
-    measures = MeasuresSerializer(required=False)
+    measures = PointMeasuresSerializer(required=False)
     check_items = _texts()
     cycle = enum_field(CheckCycle, "CheckCycleEnum")
     responsible_person = serializers.CharField(max_length=32)

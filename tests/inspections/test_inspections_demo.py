@@ -204,4 +204,5 @@ def test_if_empty_adds_nothing_the_second_time(demo):
 def test_the_log_line_counts_what_was_made(demo):
     assert "enforcement plans" in demo and "not cleared" in demo
     assert f"{Inspection.objects.count()} inspections" in demo
-    assert f"{Hazard.objects.count()} hazards" in demo
+    # the inspections' line counts theirs; the risk demo's scan hazards are its own
+    assert f"{Hazard.objects.exclude(source=HazardSource.SCAN).count()} hazards" in demo
