@@ -18,6 +18,7 @@ from enterprises.validators import validate_credit_code
 from grid.models import GridCell, Region
 from portal.accounts.models import User
 from portal.figures.periods import Period
+from portal import demo as portal_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 USERNAMES = ["bureau", "city", "hutang", "grid", "auditor", "admin", "root", "qiye"]
@@ -40,7 +41,10 @@ def _signs_in(client, username, password):
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo(db, settings, monkeypatch):
+    # the risk generator's rows are tested in tests/risk_reports/test_demo_risk.py (built once per
+    # module there) and in test_demo_dates; these tests count the rows of the apps to its left
+    monkeypatch.delitem(portal_demo._generators, "risk_reports")
     # A fast hasher: the accounts' sign-in is what is tested, not PBKDF2's cost (8 accounts per run).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     out = StringIO()

@@ -18,6 +18,7 @@ from inspections.services import (campaign_not_cleared, hazard_extension_decide,
 from portal.accounts import scope
 from portal.accounts.models import User
 from portal.attachments.models import Attachment
+from portal import demo as portal_demo
 
 from tests.factories import jpeg
 
@@ -26,7 +27,10 @@ STATUS_ACTIONS = {A.REPORT, A.PLAN, A.SUBMIT, A.VERIFY, A.SEND_BACK, A.CLOSE_ON_
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo(db, settings, monkeypatch):
+    # the risk generator's rows are tested in tests/risk_reports/test_demo_risk.py (built once per
+    # module there) and in test_demo_dates; these tests count the rows of the apps to its left
+    monkeypatch.delitem(portal_demo._generators, "risk_reports")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     out = StringIO()
     call_command("demo_data", enterprises=200, seed=1, stdout=out)
