@@ -44,6 +44,7 @@ def _signs_in(client, username, password):
 def demo(db, settings, monkeypatch):
     # the risk generator's rows are tested in tests/risk_reports/test_demo_risk.py (built once per
     # module there) and in test_demo_dates; these tests count the rows of the apps to its left
+    portal_demo.generators()  # discovers every app's demo module, so the risk one is registered to remove
     monkeypatch.delitem(portal_demo._generators, "risk_reports")
     # A fast hasher: the accounts' sign-in is what is tested, not PBKDF2's cost (8 accounts per run).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
