@@ -66,8 +66,10 @@ def _joined(items, sep):
     return sep.join(str(item) for item in items or () if str(item).strip())
 
 
-def document_context(context):
-    """The caller's context plus the derived texts every layout part uses."""
+def document_texts(context):
+    """The caller's context plus the derived texts every layout part uses, without fonts: the PDF
+    (``document_context``) and its .docx twin (``portal.documents.docx``) share them, so both
+    say the same thing."""
     ctx = dict(context)
     addressees = _joined(ctx.get("addressees"), "、").rstrip("：:")
     ctx["addressees_text"] = f"{addressees}：" if addressees else ""
@@ -76,6 +78,12 @@ def document_context(context):
     ctx["date_text"] = cn_date(ctx.get("date"))
     print_date = ctx.get("print_date")
     ctx["print_date_text"] = f"{cn_date(print_date)}印发" if print_date else ""
+    return ctx
+
+
+def document_context(context):
+    """The texts of ``document_texts`` plus the ``@font-face`` rules WeasyPrint embeds."""
+    ctx = document_texts(context)
     ctx["font_css"] = font_face_css()
     return ctx
 
