@@ -5,10 +5,10 @@
         [--rows 30] [--sentences 1] [--runs 5] [--libreoffice]
 
 Builds a quarterly-notice context the shape of seed 001 (``--headings`` 一、 headings each with a
-（一） heading under it, ``--paragraphs`` body paragraphs of ``--sentences`` sentences (two to three lines each) spread
-between them, ``--tables`` rankings of ``--rows`` grid cells; about ten pages by default), renders it with
-``portal.documents.render.render_pdf`` and ``portal.documents.docx.render_docx`` in this process,
-and prints — never asserts — the pages of the PDF (``pdfinfo``), the sizes, the first render of
+（一） heading under it, ``--paragraphs`` body paragraphs of ``--sentences`` sentences, two to three
+lines each, spread between them, ``--tables`` rankings of ``--rows`` grid cells: about ten pages
+by default), renders it with ``portal.documents.render.render_pdf`` and
+``portal.documents.docx.render_docx`` in this process, and prints — never asserts — the pages of the PDF (``pdfinfo``), the sizes, the first render of
 each (the first PDF pays WeasyPrint's import and font loading) and the median of ``--runs`` more,
 and the machine. A .docx has no pages until a word processor lays it out: ``--libreoffice``
 converts it with ``soffice`` when that is installed (not a dependency of the portal) and prints

@@ -267,13 +267,12 @@ def _block(document, block):
 def _table(document, block):
     header = list(block.get("header") or ())
     rows = [list(row) for row in block.get("rows") or ()]
-    columns = max([len(header), *(len(row) for row in rows)] or [1]) or 1
-    table = document.add_table(rows=0, cols=columns)
+    table = document.add_table(rows=0, cols=max(len(header), *(len(row) for row in rows), 1))
     tblpr = table._tbl.tblPr
-    _child(tblpr, "tblW", TBLPR, w=5000, type="pct")
+    _child(tblpr, "tblW", TBLPR, w=5000, type="pct")  # the text block's width
     _child(tblpr, "jc", TBLPR, val="center")
-    _border(tblpr, "tblBorders", TBLPR, **{edge: (4, "000000") for edge in
-                                           ("top", "left", "bottom", "right", "insideH", "insideV")})
+    lines = {edge: (4, "000000") for edge in ("top", "left", "bottom", "right", "insideH", "insideV")}
+    _border(tblpr, "tblBorders", TBLPR, **lines)  # 0.5 pt, as the PDF's table.data
     _child(tblpr, "tblLayout", TBLPR, type="fixed")
     _cell_margins(tblpr, vertical=Pt(2), horizontal=Pt(4))
     if header:
