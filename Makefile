@@ -4,6 +4,10 @@ PY := .venv/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 DEMO_ENTERPRISES ?= 3000
+# The suite runs in two processes (pytest-xdist), each on its own test database: 2 cores, and
+# most of a test's time is PostgreSQL's or Chromium's. `make test TEST_WORKERS=0` runs it in one.
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?= $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
 
 .PHONY: setup demo demo-data run test bench messages
 

@@ -23,6 +23,7 @@ import datetime
 import importlib.util
 import io
 import os
+import re
 from pathlib import Path
 import statistics
 import sys
@@ -171,9 +172,13 @@ def main():
                 "demo_city", enterprises=args.enterprises, districts=args.districts, points=args.points,
                 scans=args.scans, quarter=str(period), seed=args.seed, stdout=log))
             data.append((f"demo_city (COPY; {period})", f"{seconds:.0f} s"))
+            step = ""
             for line in log.getvalue().splitlines():
-                if line.startswith("  ") and line.rstrip().endswith(" s)"):
-                    data.append(("  " + line.strip().rsplit(" (", 1)[0], line.strip().rsplit(" (", 1)[1][:-1]))
+                if line.startswith("· "):
+                    step = line[2:].strip()
+                lap = re.fullmatch(r"\s+(.*?)\s*\(([\d.]+ s)\)", line)
+                if lap:
+                    data.append(("  " + (lap[1] or step), lap[2]))
             with connection.cursor() as cur:
                 cur.execute("VACUUM ANALYZE")
         data += data_rows()

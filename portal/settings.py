@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "enterprises",
     "inspections",
     "risk_reports",
+    # the quarter frozen, statistics and the dashboard; then the notice (issue 10)
+    "portal.assessments",
     "portal",
 ]
 
@@ -228,6 +230,9 @@ JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15)
 IMPORT_PROGRESS_EVERY = 500
 # Exports over this many rows run as a background job.
 EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 2000)
+# A quarter's snapshot still building after this many seconds is failed (a worker died): the previous
+# one stays current and a new run may start (portal.assessments).
+SNAPSHOT_TIMEOUT = env_int("SNAPSHOT_TIMEOUT", 1800)
 # Attachments (photos, evidence): the size limit per file; files a rolled-back upload left behind are
 # removed by a daily job once older than the grace period.
 ATTACHMENT_MAX_MB = env_int("ATTACHMENT_MAX_MB", 10)
@@ -243,6 +248,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that dies unacknowledged goes back to the queue after this many seconds
+# (Redis' visibility timeout; the default hour suits production, the killed-worker test sets seconds).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BEAT_SCHEDULE = {}  # filled in portal/celery.py from the apps' declared periodic jobs
 
 CACHES = {

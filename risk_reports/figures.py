@@ -18,7 +18,7 @@ divide by (unranked). An average is a ``registry.Ratio`` (kind "average"): a ``R
 is the plain quotient (points per enterprise), not a percentage, so that a district's average rolls up from its townships' sums.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Status
@@ -61,6 +61,7 @@ def _producing(region):
 
 
 # -- using the code ---------------------------------------------------------------------------------------------------
+@registry.shared
 def _scanning_enterprises(region, period):
     """``{child: {enterprise_id: whether its principal scanned}}`` for the enterprises with a scan in
     the period, under the township of the scan; every child present. Above a township, two queries:
@@ -109,15 +110,37 @@ def principal_participation(region, period):
 
 
 # -- risk points ------------------------------------------------------------------------------------------------------
+@registry.shared
+def _points_by_level(region, period):
+    """``{child: {level: n}}`` of the points alive at the period's end, every child present: one
+    grouped statement (the children at zero ``UNION ALL``-ed, as ``grouped_counts`` does) that the
+    five point counts share inside a ``registry.batch``."""
+    rows = (_points(period).filter(under(region, "enterprise__township"))
+            .annotate(child=child_path(region, township="enterprise__township")).values_list("child", "level")
+            .annotate(n=Count("pk")).order_by())
+    children = (region.children.order_by().annotate(child=F("path"), no_level=Value("", output_field=CharField()),
+                                                    n=Value(0, output_field=IntegerField()))
+                .values_list("child", "no_level", "n"))
+    out = {}
+    for child, level, n in rows.union(children, all=True):
+        counts = out.setdefault(child, {})
+        if level:
+            counts[level] = n
+    return out
+
+
 def points(region, period):
-    """Risk points identified, alive at the period's end (seed 001 (三): 475 404 in four classes). One query."""
-    return _point_counts(region, _points(period))
+    """Risk points identified, alive at the period's end (seed 001 (三): 475 404 in four classes). One
+    query (the points by class, shared with the class counts)."""
+    return {child: sum(levels.values()) for child, levels in _points_by_level(region, period).items()}
 
 
 def _points_of(*levels):
     def figure(region, period):
-        return _point_counts(region, _points(period, level__in=levels))
-    figure.__doc__ = f"Risk points of class {' or '.join(levels)} alive at the period's end. One query."
+        return {child: sum(counts.get(level, 0) for level in levels)
+                for child, counts in _points_by_level(region, period).items()}
+    figure.__doc__ = (f"Risk points of class {' or '.join(levels)} alive at the period's end. One query "
+                      "(shared with the other point counts).")
     return figure
 
 
@@ -175,5 +198,9 @@ FIGURES = [
 # the overview page's columns, in this order
 PAGE_FIGURES = [name for name, *_rest in FIGURES]
 
+# the thresholds the notice holds the figures to (RULES.md §6, §7)
+THRESHOLDS = {"risk.overdue_rate": "risk.overdue_rate_max",
+              "risk.principal_participation": "risk.principal_participation_min"}
+
 for _name, _label, _unit, _higher, _fn, _kind in FIGURES:
-    registry.register(_name, _label, _unit, _higher, _fn, kind=_kind)
+    registry.register(_name, _label, _unit, _higher, _fn, kind=_kind, threshold=THRESHOLDS.get(_name, ""))

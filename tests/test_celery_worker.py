@@ -1,38 +1,18 @@
 """A background job run by a real Celery worker through Redis (REDIS_URL, which `make test` and
 CI set). Without Redis this fails: it never skips."""
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from portal.celery import app as celery_app
 from portal.jobs.models import Job
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.workers import new_queue, start_worker, stop_worker
 
 
 @pytest.fixture
 def worker(settings):
-    redis_url = os.environ.get("REDIS_URL")
-    assert redis_url, "REDIS_URL is not set: the worker test needs Redis (make test sets it)"
-    db = connection.settings_dict
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": redis_url,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DB_CONN_MAX_AGE": "0",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "solo", "-Q", queue, "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-l", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    queue = new_queue()
+    proc = start_worker(settings, queue)
     previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
@@ -40,11 +20,7 @@ def worker(settings):
         yield proc
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_worker(proc)
 
 
 @pytest.mark.celery_worker

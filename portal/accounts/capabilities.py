@@ -45,12 +45,17 @@ MANAGE_RISK_POINTS = "manage_risk_points"  # an enterprise's own points: record,
                                            # print labels, revoke and reissue codes, declare shifts
 SCAN = "scan"                              # the scan self-check of one's own enterprise's points
 MANAGE_RISK_DICTIONARY = "manage_risk_dictionary"  # the risk control dictionary, grading scales and bands
+COMPUTE_SNAPSHOTS = "compute_snapshots"    # freeze (and recompute) a quarter's figures of one's region
+ISSUE_NOTICES = "issue_notices"            # draft, edit and publish the quarterly notice; the problem rules
+READ_NOTICES = "read_notices"              # published notices addressed to one's unit (and the snapshots'
+                                           # statistics and dashboard of one's own unit)
 
 CAPABILITIES = (
     VIEW_ROSTER, MANAGE_ROSTER, EDIT_OWN_ENTERPRISE, IMPORT_ROSTER, ROSTER_REPORTS, VIEW_ENTERPRISE_ACCOUNTS,
     VIEW_INSPECTIONS, VIEW_HAZARDS, SUPERVISE, INSPECT, PATROL, PENALISE, REPORT_HAZARD, RECTIFY, VERIFY_HAZARD,
     DECIDE_EXTENSION, PLAN, MANAGE_CAMPAIGNS, MANAGE_REGIONS, MANAGE_THRESHOLDS, MANAGE_ROSTER_SETS, MANAGE_ACCOUNTS,
-    READ_AUDIT, VIEW_RISK, MANAGE_RISK_POINTS, SCAN, MANAGE_RISK_DICTIONARY,
+    READ_AUDIT, VIEW_RISK, MANAGE_RISK_POINTS, SCAN, MANAGE_RISK_DICTIONARY, COMPUTE_SNAPSHOTS, ISSUE_NOTICES,
+    READ_NOTICES,
 )
 
 # An enterprise user's position (enterprises.EnterpriseMembership.Position, not imported here).
@@ -60,7 +65,7 @@ POSITIONS = (PRINCIPAL, SAFETY_MANAGER, STAFF)
 _SUPERVISOR = frozenset({
     VIEW_ROSTER, MANAGE_ROSTER, IMPORT_ROSTER, ROSTER_REPORTS, VIEW_ENTERPRISE_ACCOUNTS, VIEW_INSPECTIONS,
     VIEW_HAZARDS, SUPERVISE, INSPECT, PATROL, PENALISE, REPORT_HAZARD, VERIFY_HAZARD, DECIDE_EXTENSION, PLAN,
-    MANAGE_CAMPAIGNS, MANAGE_REGIONS, VIEW_RISK,
+    MANAGE_CAMPAIGNS, MANAGE_REGIONS, VIEW_RISK, READ_NOTICES,
 })
 # every employee scans the codes of their own enterprise's points (the Changan code's purpose)
 _ENTERPRISE_READER = frozenset({VIEW_ROSTER, VIEW_INSPECTIONS, VIEW_HAZARDS, VIEW_RISK, SCAN})
@@ -69,10 +74,11 @@ _ENTERPRISE_WRITER = _ENTERPRISE_READER | {EDIT_OWN_ENTERPRISE, REPORT_HAZARD, R
 # role -> capabilities; the enterprise role's row is per position
 ROLE_CAPABILITIES = {
     # the district (or city) bureau: everything its townships do, and major hazards, and thresholds
-    Role.BUREAU_STAFF: _SUPERVISOR | {MANAGE_THRESHOLDS, MANAGE_ROSTER_SETS, MANAGE_RISK_DICTIONARY},
+    Role.BUREAU_STAFF: _SUPERVISOR | {MANAGE_THRESHOLDS, MANAGE_ROSTER_SETS, MANAGE_RISK_DICTIONARY,
+                                      COMPUTE_SNAPSHOTS, ISSUE_NOTICES},
     Role.TOWNSHIP_INSPECTOR: _SUPERVISOR,
     # a grid member patrols the enterprises of their cells: reads the roster and the ledger
-    Role.GRID_MEMBER: frozenset({VIEW_ROSTER, VIEW_HAZARDS, PATROL, VIEW_RISK}),
+    Role.GRID_MEMBER: frozenset({VIEW_ROSTER, VIEW_HAZARDS, PATROL, VIEW_RISK, READ_NOTICES}),
     Role.AGENCY: frozenset(),
     Role.EXPERT: frozenset(),
     Role.TRAINING: frozenset(),

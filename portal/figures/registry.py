@@ -14,7 +14,10 @@ A figure may take a parameter, written after a colon: ``inspections.coverage:dus
 enforcement coverage of the roster set ``dust_30``. Its registration says how to check a parameter
 and name it (``param``); ``fn`` then receives it as ``param=``.
 """
+from contextlib import contextmanager
+import contextvars
 from dataclasses import dataclass, field, replace
+import functools
 from typing import Callable
 
 from .periods import Period  # noqa: F401  (the registry's period type, re-exported)
@@ -64,6 +67,7 @@ class Figure:
     kind: str = COUNT
     param: object = None  # the bound parameter (``dust_30``), None for a figure without one
     resolve: Callable | None = field(default=None, repr=False)  # param -> its label; LookupError if unknown
+    threshold: str = ""  # the ``portal.rules`` threshold the figure is held to (risk.overdue_rate_max), if any
 
     @property
     def namespace(self):
@@ -124,13 +128,45 @@ class Table:
 
 
 _figures = {}
+_batch = contextvars.ContextVar("figures_batch", default=None)
 
 
-def register(name, label=None, unit="", higher_is_better=True, fn=None, *, kind=COUNT, param=None):
+@contextmanager
+def batch():
+    """Inside it, a pass several figures read (a ``shared`` helper: the scans grouped by enterprise
+    for both "enterprises using the code" and "principal participation") runs once per region and
+    period instead of once per figure. ``table`` and the quarter's snapshot compute inside one;
+    outside, every figure runs its own queries (what its tests pin). Nested batches share the outer one."""
+    token = _batch.set({}) if _batch.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _batch.reset(token)
+
+
+def shared(fn):
+    """Decorate a helper ``fn(region, period, *args)`` that several figures call: inside ``batch()``
+    its result is computed once per arguments and handed to each (read it, never change it)."""
+    @functools.wraps(fn)
+    def wrapper(region, period, *args):
+        cache = _batch.get()
+        if cache is None:
+            return fn(region, period, *args)
+        key = (fn.__module__, fn.__qualname__, region.pk, region.path, period, args)
+        if key not in cache:
+            cache[key] = fn(region, period, *args)
+        return cache[key]
+    return wrapper
+
+
+def register(name, label=None, unit="", higher_is_better=True, fn=None, *, kind=COUNT, param=None, threshold=""):
     """Register ``fn`` as figure ``name`` (``app.noun``); usable as a decorator when ``fn`` is omitted.
     ``kind`` is ``"count"`` (values add up), ``"rate"`` (values are ``Rate``, in %) or ``"average"``
     (values are ``Ratio``, a plain quotient). ``param``, for a
     figure that takes a parameter, is ``fn(param) -> label`` raising LookupError for an unknown one.
+    ``threshold`` names the ``portal.rules`` threshold the figure is held to, which a snapshot stores
+    beside each value as it stood on the period's last day.
     Registering a name twice replaces it (module reloads in development)."""
     if "." not in name or ":" in name:
         raise ValueError(f"A figure name is namespaced by its app, e.g. risk.overdue_rate (got {name!r})")
@@ -139,7 +175,7 @@ def register(name, label=None, unit="", higher_is_better=True, fn=None, *, kind=
 
     def add(func):
         _figures[name] = Figure(name, label if label is not None else name, unit, higher_is_better, func, kind,
-                                resolve=param)
+                                resolve=param, threshold=threshold)
         return func
 
     return add(fn) if fn is not None else add
@@ -199,7 +235,8 @@ def rollup(values):
     return total
 
 
-def _cells(figure, children, values):
+def ranked_cells(figure, children, values):
+    """The cells of ``children`` (in that order) from a figure's values, ranked among themselves."""
     raw = [values.get(child.path) for child in children]
     shown = [v.value if isinstance(v, Rate) else v for v in raw]
     ranks = rank(shown, figure.higher_is_better)
@@ -216,20 +253,22 @@ def compute(name, region, period, children=None):
     One query for the children (none when given) plus the figure's own."""
     figure = get(name)
     children = children_of(region) if children is None else children
-    cells = _cells(figure, children, figure(region, period))
+    cells = ranked_cells(figure, children, figure(region, period))
     return [Row(child, c.value, c.rank, c.numerator, c.denominator) for child, c in zip(children, cells)]
 
 
 def table(names, region, period):
     """Every figure of ``names`` for every child region of ``region``, ranked, with the region's total.
-    One query for the children, plus each figure's own (and a parameter's look-up)."""
+    One query for the children, plus each figure's own (and a parameter's look-up); a pass figures
+    share runs once (``batch``)."""
     figures = [get(name) for name in names]
     children = children_of(region)
     rows = [TableRow(child, {}) for child in children]
     total = TableRow(region, {})
-    for figure in figures:
-        values = figure(region, period)
-        for row, c in zip(rows, _cells(figure, children, values)):
-            row.cells[figure.name] = c
-        total.cells[figure.name] = cell(rollup(values.values()))
+    with batch():
+        for figure in figures:
+            values = figure(region, period)
+            for row, c in zip(rows, ranked_cells(figure, children, values)):
+                row.cells[figure.name] = c
+            total.cells[figure.name] = cell(rollup(values.values()))
     return Table(region, period, figures, rows, total)

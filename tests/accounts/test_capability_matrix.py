@@ -373,6 +373,9 @@ view_risk                B T G P S s
 manage_risk_points       P S
 scan                     P S s
 manage_risk_dictionary   B
+compute_snapshots        B
+issue_notices            B
+read_notices             B T G
 """
 LETTERS = {"B": "bureau", "T": "inspector", "G": "grid", "P": "principal", "S": "manager", "s": "staff",
            "A": "auditor", "M": "admin"}

@@ -1,0 +1,19 @@
+from celery.schedules import crontab
+
+from portal import appconfig
+
+
+class AssessmentsConfig(appconfig.PortalAppConfig):
+    name = "portal.assessments"
+    label = "assessments"
+    verbose_name = "考核与统计"
+    urls = {"assessments/": "portal.assessments.urls"}
+    # the quarter just ended is frozen on the 1st of the next quarter's first month, after midnight's jobs
+    periodic_jobs = {"quarter-snapshots": {"task": "portal.assessments.tasks.snapshot_last_quarter",
+                                           "schedule": crontab(minute=30, hour=2, day_of_month=1,
+                                                               month_of_year="1,4,7,10")},
+                     "snapshots-fail-stale": {"task": "portal.assessments.tasks.snapshots_fail_stale",
+                                              "schedule": crontab(minute="*/10")}}
+
+    def ready(self):
+        from . import menu  # noqa: F401

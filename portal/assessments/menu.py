@@ -1,0 +1,7 @@
+"""The app's menu entries (portal.ui): the "Statistics" group."""
+from django.utils.translation import gettext_lazy as _
+
+from portal.ui import register_nav, register_nav_group
+
+register_nav_group("statistics", _("Statistics and notices"))
+register_nav(_("Quarterly snapshots"), "assessments:snapshot_list", "compute_snapshots", order=70, group="statistics")
