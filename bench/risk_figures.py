@@ -10,8 +10,9 @@ postgres://postgres@127.0.0.1:5432), migrates it and builds the city with ``mana
 of scans with COPY; the build time is printed), ``VACUUM ANALYZE``, then prints — never asserts:
 
 1. every figure registered under ``risk.`` in ``portal.figures.registry`` (whatever is registered
-   when it runs), each for the city (its districts) and for each district (its townships): time and
-   queries per figure, and the wall time of the whole pass (first, median of ``--runs``, p95);
+   when it runs) for each district's townships, the districts rolled up from them (as the quarter's
+   snapshot does): time and queries per figure alone, and the wall time of the whole pass with the
+   shared passes (first, median of ``--runs``, p95);
 2. one plain SQL pass: the quarter's scans counted per township (``GROUP BY township_id`` on
    ``risk_reports_scan``), the cheapest honest read of the same quarter;
 3. the ratio of the two (goal: the figures pass ≤ 3× the SQL pass, and under 10 s).
@@ -76,13 +77,20 @@ def regions():
 
 
 def figures_pass(names, city, districts, period):
-    """Every figure for the city's districts and for each district's townships, once."""
+    """Every figure for each district's townships and, rolled up from them, for the city's districts,
+    as the quarter's snapshot computes them (``portal.assessments``): per district, the figures in
+    one ``registry.batch`` (passes the figures share run once)."""
     from portal.figures import registry
 
+    totals = {}
+    for district in districts:
+        with registry.batch():
+            for name in names:
+                figure = registry.get(name)
+                values = figure(district, period)
+                totals.setdefault(name, {})[district.path] = registry.rollup(values.values())
     for name in names:
-        registry.compute(name, city, period)
-        for district in districts:
-            registry.compute(name, district, period)
+        registry.ranked_cells(registry.get(name), districts, totals[name])
 
 
 def sql_pass(period):

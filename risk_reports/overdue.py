@@ -46,6 +46,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from enterprises.models import STATE_KINDS, Enterprise, EnterpriseChange, Status
+from grid.models import Region
 from portal.figures.queries import child_path
 from portal.figures.registry import Rate
 from portal.rules.services import threshold
@@ -241,7 +242,19 @@ def tally(period, *, region=None, enterprise=None):
     detail = Q(cycle=CheckCycle.SHIFT, cycle_start__gte=today - ONE_DAY)
     if partial:
         detail |= Q(enterprise_id__in=partial)
-    mine = Q(enterprise=enterprise) if enterprise is not None else Q(enterprise_id__in=enterprises.values("pk"))
+    if enterprise is not None:
+        mine = Q(enterprise=enterprise)
+    else:
+        # A done cycle carries the township at the time; the region's own townships find nearly all of
+        # its enterprises' done cycles through the (township, cycle_start) index, so a district reads
+        # its share of the quarter, not the city's. Only an enterprise transferred since the period
+        # began (effective or recorded) may have done cycles under another township: those by id.
+        townships = Region.objects.filter(path__startswith=region.path, level=Region.Level.TOWNSHIP).values("pk")
+        moved = EnterpriseChange.objects.filter(kind=EnterpriseChange.Kind.TRANSFER,
+                                                enterprise__township__path__startswith=region.path).filter(
+            Q(effective_date__gt=start) | Q(at__gte=datetime.datetime.combine(start, datetime.time(), tz())))
+        mine = (Q(township__in=townships) | Q(enterprise_id__in=moved.values("enterprise_id"))) & Q(
+            enterprise_id__in=enterprises.values("pk"))
     base = (ScanCycle.objects.filter(mine, cycle_start__gte=start, cycle_start__lt=stop, cycle=F("point__cycle"))
             .exclude(enterprise_id__in=never)
             .annotate(cycle_stop=ExpressionWrapper(_CYCLE_STOP, output_field=DateField()))

@@ -331,6 +331,17 @@ def test_every_figure_is_registered_with_its_kind():
     assert names["risk.points_per_enterprise"] == names["risk.scan_hazards_per_enterprise"] == "average"
 
 
+def test_an_enterprise_moved_to_another_district_takes_its_done_cycles_there(city):
+    from enterprises.services import enterprise_transfer
+    # a1y (甲一镇: 6 of 15 cycles missed, so 9 done — made under 甲一镇) moves to 乙一镇 on 1 October: 乙区
+    # finds its done cycles although they lie under a township of 甲区 (the district reads its own
+    # townships' done cycles through the index, and a moved enterprise's by id)
+    enterprise_transfer(enterprise=city.a1y, by=None, township=city.b1, effective_date=D(2026, 10, 1), reason="迁址")
+    assert rates("risk.overdue_rate", city.b) == {"乙一镇": (0 + 6, 4 + 15), "乙二镇": (11, 12)}
+    assert rates("risk.overdue_rate", city.a) == {"甲一镇": (1, 7), "甲二镇": (6, 11), "甲三镇": (2, 7)}
+    assert rates("risk.overdue_rate", city.city) == {"甲区": (9, 25), "乙区": (17, 31)}
+
+
 def test_a_transferred_enterprise_takes_its_points_and_cycles_scans_stay(city):
     from enterprises.services import enterprise_transfer
     # a1y moves to 甲二镇 on 1 October: its points (p4, p5) and its cycles (6 of 15 missed) go with it
