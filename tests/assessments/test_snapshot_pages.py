@@ -44,3 +44,37 @@ def test_a_quarter_not_started_is_refused_with_a_message(client, city):  # noqa:
                            follow=True)
     assert "尚未开始" in response.content.decode()
     assert not Snapshot.objects.exists()
+
+
+def test_the_api_requests_a_snapshot_and_reads_its_values(client, city, django_capture_on_commit_callbacks):  # noqa: F811
+    bureau = UserFactory(role="bureau_staff", region=city.a)
+    client.force_login(bureau)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/snapshots/", {"region": city.a.pk, "period": "2026Q3"},
+                               content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["state"] == "building" and body["region_name"] == "甲区"  # answered before the parts ran
+    snapshot = Snapshot.objects.get(pk=body["id"])
+    assert snapshot.state == Snapshot.State.CURRENT
+    detail = client.get(f"/api/v1/snapshots/{snapshot.pk}/").json()
+    assert detail["state"] == "current" and detail["progress"] == 100
+    values = client.get(f"/api/v1/snapshots/{snapshot.pk}/values/", {"figure": "risk.overdue_rate",
+                                                                      "parent": city.a.pk}).json()["results"]
+    assert {(v["region_name"], v["numerator"], v["denominator"], v["rank"]) for v in values} == {
+        ("甲一镇", "7.0000", "22.0000", 2), ("甲二镇", "6.0000", "11.0000", 3), ("甲三镇", "2.0000", "7.0000", 1)}
+    figures = {f["name"]: f for f in client.get("/api/v1/figures/").json()}
+    assert figures["risk.overdue_rate"]["threshold"] == "risk.overdue_rate_max"
+
+    # bad input: the period, a region out of scope (404), a period not started; nothing created
+    assert client.post("/api/v1/snapshots/", {"region": city.a.pk, "period": "下季度"},
+                       content_type="application/json").status_code == 400
+    assert client.post("/api/v1/snapshots/", {"region": city.b.pk, "period": "2026Q3"},
+                       content_type="application/json").status_code == 404
+    refused = client.post("/api/v1/snapshots/", {"region": city.a.pk, "period": "2027Q1"},
+                          content_type="application/json")
+    assert refused.status_code == 400 and "尚未开始" in refused.json()["detail"]
+    assert Snapshot.objects.count() == 1
+    client.force_login(UserFactory(role="bureau_staff", region=city.b))
+    assert client.get(f"/api/v1/snapshots/{snapshot.pk}/").status_code == 404
+    assert client.get("/api/v1/snapshots/").json()["count"] == 0
