@@ -67,7 +67,7 @@ def _timeout():
 
 
 # -- request ---------------------------------------------------------------------------------------------------------
-def snapshot_request(*, region, period, by, today=None):
+def snapshot_request(*, region, period, by, today=None, dispatch=True):
     """A new snapshot of ``region`` for ``period`` in state "building", its parts sent to the
     workers once the transaction commits. The bureau's button and the quarterly beat job call it
     (``by=None``: the portal itself). ``ValidationError`` with a Chinese message for a period that
@@ -93,7 +93,23 @@ def snapshot_request(*, region, period, by, today=None):
             region=region, period=str(period), period_start=period.start, period_end=period.end,
             parts_expected=len(parts), requested_by=by, computed_on=today)
         part_ids = [part.pk for part in parts]
-        transaction.on_commit(lambda: _dispatch(snapshot.pk, part_ids))
+        if dispatch:
+            transaction.on_commit(lambda: _dispatch(snapshot.pk, part_ids))
+    return snapshot
+
+
+def snapshot_compute(*, region, period, by, today=None):
+    """Request a snapshot and compute every part here, one after the other (the demo, the
+    ``snapshot`` command, the bench): the same parts and finish as the workers run. Returns it,
+    current (or failed, with the part's error raised)."""
+    snapshot = snapshot_request(region=region, period=period, by=by, today=today, dispatch=False)
+    try:
+        for part in snapshot_parts(region):
+            snapshot_part(snapshot.pk, part.pk)
+    except Exception as error:
+        snapshot_fail(snapshot.pk, f"{type(error).__name__}: {error}")
+        raise
+    snapshot.refresh_from_db()
     return snapshot
 
 
