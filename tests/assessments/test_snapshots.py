@@ -207,3 +207,18 @@ def test_the_beat_job_freezes_the_quarter_just_ended_for_every_top_region(city, 
     assert {(s.region.name, s.period, s.state) for s in snapshots} == {
         (top.name, "2026Q3", "current") for top in tops}
     assert all(s.requested_by is None for s in snapshots)
+
+
+def test_the_command_freezes_a_period_here_or_says_why_not(city):  # noqa: F811
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("snapshot", "2026Q3", region=[city.city.code], stdout=out)
+    assert "测试市 2026Q3" in out.getvalue() and "current" in out.getvalue()
+    assert stored(services.current_snapshot(city.city, Q3), "risk.overdue_rate")["测试市"] == (46.43, 26, 56, None)
+    with pytest.raises(CommandError, match="尚未开始"):
+        call_command("snapshot", "2027Q1", region=[city.city.code], stdout=out)
+    with pytest.raises(CommandError, match="Not a period"):
+        call_command("snapshot", "明年", stdout=out)
