@@ -16,4 +16,4 @@ class AssessmentsConfig(appconfig.PortalAppConfig):
                                               "schedule": crontab(minute="*/10")}}
 
     def ready(self):
-        from . import menu  # noqa: F401
+        from . import api, menu, services  # noqa: F401  (API routes, menu entries, the problem rules' scope grant)
