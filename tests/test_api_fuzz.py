@@ -20,6 +20,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from inspections.models import Campaign
+from portal.assessments.models import ProblemRule
 from inspections.services import campaign_create, hazard_plan, penalty_create, plan_create, plan_items_add
 from risk_reports.models import GradingBand, GradingScale, RiskCategory
 
@@ -58,7 +59,8 @@ def records(world):
             "risk-categories": RiskCategory.objects.get(code="dust_collector").pk,
             "grading-scales": GradingScale.objects.filter(method="lec").first().pk,
             "grading-bands": GradingBand.objects.filter(method="lec", level="yellow").get().pk,
-            "risk-points": point.pk, "changan-codes": point.codes.get().pk, "scans": scan.pk}
+            "risk-points": point.pk, "changan-codes": point.codes.get().pk, "scans": scan.pk,
+            "problem-rules": ProblemRule.objects.order_by("pk").first().pk}  # a shipped, deployment-wide rule
 
 
 @pytest.fixture(params=["bureau", "principal"])

@@ -16,4 +16,5 @@ class AssessmentsConfig(appconfig.PortalAppConfig):
                                               "schedule": crontab(minute="*/10")}}
 
     def ready(self):
-        from . import api_snapshots, menu  # noqa: F401
+        # API routes, menu entries, the problem rules' scope grant
+        from . import api, api_snapshots, menu, services  # noqa: F401

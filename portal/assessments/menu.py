@@ -5,3 +5,4 @@ from portal.ui import register_nav, register_nav_group
 
 register_nav_group("statistics", _("Statistics and notices"))
 register_nav(_("Quarterly snapshots"), "assessments:snapshot_list", "compute_snapshots", order=70, group="statistics")
+register_nav(_("Problem rules"), "assessments:problem_rule_list", "issue_notices", order=72, group="statistics")

@@ -1,4 +1,5 @@
-"""Freezing a quarter (issue 10 item 1): request, compute in parts, finish, fail, read.
+"""Freezing a quarter (issue 10 item 1): request, compute in parts, finish, fail, read; and the
+problem rules (issue 10 item 2): create, update, deactivate, and who sees them.
 
 ``snapshot_request`` checks who acts (``compute_snapshots`` within their region) and what is asked
 (a city or a district, a period that has started), creates the snapshot in state "building" and,
@@ -25,7 +26,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -35,9 +36,9 @@ from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.figures import registry
 from portal.figures.periods import Period
-from portal.rules.services import thresholds_for
+from portal.rules.services import ancestor_paths, thresholds_for
 
-from .models import Snapshot, SnapshotPart, SnapshotValue
+from .models import ProblemRule, Snapshot, SnapshotPart, SnapshotValue
 
 log = logging.getLogger(__name__)
 
@@ -307,3 +308,73 @@ def _stored_figure(row):
     still shows as it was published."""
     return registry.Figure(row.figure, row.label, row.unit, row.higher_is_better, None, row.kind,
                            threshold=row.threshold)
+
+
+# -- problem rules ---------------------------------------------------------------------------------------------------
+RULE_FIELDS = ("title", "figure", "comparison", "n", "threshold", "sentence", "order", "active", "region")
+
+
+@scope.register_grant
+def problem_rules_grant(user, model):
+    """Who reads the problem rules besides those of their own region and below (``ProblemRule.Scope``):
+    every holder of ``read_notices`` or ``issue_notices`` reads the deployment-wide rules, and a
+    region-bound one those of the regions above theirs — the rules that apply to their tables.
+    Changing them stays with the rule's own region (``Scope.owners``): a deployment-wide rule only
+    with a superuser or a data migration."""
+    if model is not ProblemRule:
+        return None
+    if not (scope.holds(user, caps.READ_NOTICES) or scope.holds(user, caps.ISSUE_NOTICES)):
+        return None
+    region = scope.bound_region(user)
+    above = ancestor_paths(region.path)[:-1] if region is not None else []
+    return Q(region__isnull=True) | Q(region__path__in=above) if above else Q(region__isnull=True)
+
+
+def _rule_save(rule):
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def problem_rule_create(*, by, region, title, figure, comparison, sentence, n=None, threshold="", order=0,
+                        active=True):
+    """A new rule for ``region`` (None: deployment-wide, a superuser's). The bureau adds rules for its
+    own region or one below it; ``ValidationError`` (Chinese, per field) for a figure nobody
+    registered, a threshold that does not exist, a comparison without its n or threshold, a
+    sentence with an unknown placeholder — nothing is saved."""
+    scope.require_within(by, caps.ISSUE_NOTICES, region)
+    return _rule_save(ProblemRule(region=region, title=title, figure=(figure or "").strip(), comparison=comparison,
+                                  sentence=sentence, n=n, threshold=(threshold or "").strip(), order=order,
+                                  active=active))
+
+
+@transaction.atomic
+def problem_rule_update(*, rule, by, **changes):
+    """Change the fields given (``RULE_FIELDS``); moving a rule to another region needs that region
+    within the user's too. Validated as a whole, like a new rule."""
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise TypeError(f"problem_rule_update() got unexpected fields {sorted(unknown)}")
+    scope.require_within(by, caps.ISSUE_NOTICES, rule.region)
+    if "region" in changes and changes["region"] != rule.region:
+        scope.require_within(by, caps.ISSUE_NOTICES, changes["region"])
+    rule = ProblemRule.objects.select_for_update().get(pk=rule.pk)
+    for name in ("figure", "threshold"):
+        if name in changes:
+            changes[name] = (changes[name] or "").strip()
+    for name, value in changes.items():
+        setattr(rule, name, value)
+    return _rule_save(rule)
+
+
+@transaction.atomic
+def problem_rule_deactivate(*, rule, by):
+    """Take the rule out of use: the next notices name no problem by it (a rule already out of use
+    stays so). Rules are never deleted, so what a notice said can be traced to its rule."""
+    scope.require_within(by, caps.ISSUE_NOTICES, rule.region)
+    rule = ProblemRule.objects.select_for_update().get(pk=rule.pk)
+    if rule.active:
+        rule.active = False
+        rule.save(update_fields=["active", "updated_at"])
+    return rule
