@@ -123,12 +123,18 @@ def evaluate(rule, table, thresholds=None):
 def problems_for(table):
     """The findings of every active rule that applies to ``table``, in the rules' order. One query
     for the rules and one per distinct threshold they compare with (a threshold with no version in
-    force on the period's last day leaves its rules out, logged)."""
+    force on the period's last day leaves its rules out, logged). A snapshot's table brings the
+    thresholds it stored: a rule comparing with one of those reads it there (a threshold version
+    added later cannot change a frozen quarter's findings)."""
     present = {f.name for f in table.figures}
     rules = [rule for rule in rules_for(table.region) if rule.figure in present]
     regions = [row.region for row in table.rows]
     thresholds = {}
     for name in sorted({r.threshold for r in rules if r.comparison in ProblemRule.AGAINST_THRESHOLD}):
+        frozen = table.thresholds.get(name, {})
+        if regions and all(region.path in frozen for region in regions):
+            thresholds[name] = frozen  # a snapshot's, as they stood when it was frozen: no query
+            continue
         try:
             thresholds[name] = thresholds_for(name, regions, on=table.period.end) if regions else {}
         except ThresholdMissing as missing:

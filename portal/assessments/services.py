@@ -290,7 +290,11 @@ def snapshot_table(snapshot, region, names=None):
         unit.cells = {name: unit.cells.get(name, registry.Cell(None)) for name in names}
     total = registry.TableRow(region, {name: _stored_cell(own[name]) if name in own else registry.Cell(None)
                                        for name in names})
-    return registry.Table(region, period_of(snapshot), figures, order, total)
+    thresholds = {}
+    for row in rows:
+        if row.threshold and row.threshold_value is not None:
+            thresholds.setdefault(row.threshold, {})[row.region.path] = row.threshold_value
+    return registry.Table(region, period_of(snapshot), figures, order, total, thresholds)
 
 
 def _number(value):

@@ -125,6 +125,9 @@ class Table:
     figures: list
     rows: list
     total: TableRow
+    # a frozen table's thresholds as they stood: {threshold name: {region path: value}} (a snapshot
+    # stores them beside its values); empty for a live table, whose readers look them up
+    thresholds: dict = field(default_factory=dict)
 
 
 _figures = {}

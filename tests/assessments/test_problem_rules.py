@@ -454,3 +454,20 @@ def test_a_formatted_number_has_no_trailing_zeros():
     from decimal import Decimal
     assert [problems.plain(v) for v in (Decimal("30.0000"), 1.0, 0.5, 54.55, 0, None)] == [
         "30", "1", "0.5", "54.55", "0", "—"]
+
+
+def test_a_frozen_quarter_keeps_its_thresholds_when_a_later_version_appears(city, django_capture_on_commit_callbacks):  # noqa: F811
+    from portal.assessments import services
+    from portal.assessments.problems import problems_for
+    from portal.rules.services import threshold_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot = services.snapshot_request(region=city.city, period=Q3, by=None)
+    table = services.snapshot_table(snapshot, city.a)
+    before = [f.sentence for f in problems_for(table)]
+    # the district lowers its overdue limit, back-dated into the quarter: a live table follows it, the
+    # frozen one keeps the 30 % it was computed with
+    threshold_create(name="risk.overdue_rate_max", region=city.a, value=25, effective_from=Q3.start, by=None)
+    assert [f.sentence for f in problems_for(services.snapshot_table(snapshot, city.a))] == before
+    live = [f.sentence for f in problems_for(registry.table([f.name for f in table.figures], city.a, Q3))]
+    assert live != before
