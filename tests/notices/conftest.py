@@ -45,3 +45,44 @@ def people(city):  # noqa: F811
     other_city = RegionFactory(name="别市", level=Region.Level.CITY, parent=None)
     p.other_city = UserFactory(username="other_city", role="bureau_staff", region=other_city)
     return p
+
+
+FINDING_SENTENCE = "乙区、甲区风险逾期率超过30%，分别为68.75%、37.5%。"
+
+
+@pytest.fixture
+def finding(monkeypatch):
+    """One finding of the problem rules (the rules land separately; ``problems_for`` returns [] until
+    then), so the problems section is not empty."""
+    from portal.assessments import problems
+
+    def problems_for(table):
+        return [problems.Finding(rule=None, title="风险逾期率超过30%", sentence=FINDING_SENTENCE, units=[])]
+
+    monkeypatch.setattr(problems, "problems_for", problems_for)
+
+
+NEXT_STEP = "（一）围绕“质效”抓提升。各区要对风险逾期率超过30%的企业加大检查力度，督促企业定期扫码。"
+
+
+def draft(frozen, by, **kwargs):
+    from portal.notices import services
+
+    return services.notice_draft(snapshot=frozen, by=by, **{"number_prefix": "常应急函", **kwargs})
+
+
+def written(notice, by):
+    """The draft with its next steps written (ready to publish)."""
+    from portal.notices import services
+
+    return services.notice_update(notice=notice, by=by, next_steps=[NEXT_STEP])
+
+
+def publish(notice, by, capture):
+    """Publish, running what waits for the commit (the messages' dispatch, the render job)."""
+    from portal.notices import services
+
+    with capture(execute=True):
+        notice = services.notice_publish(notice=notice, by=by)
+    notice.refresh_from_db()
+    return notice
