@@ -110,7 +110,7 @@ def ranking_table(table, figure):
     rows = [line(row.region.name, row.cells[name], row.cells[name].rank)
             for row in sorted(table.rows, key=lambda r: _rank_key(r, name))]
     rows.append(line(scope_word(table.region), table.total.cells.get(name) or registry.Cell(None), None))
-    title = f"{period_text(table.period)}{units_word(table.region)}{label}排名"
+    title = f"{units_word(table.region)}{label}排名"  # the period is the notice's own
     return {"figure": name, "title": title, "header": header, "rows": rows}
 
 

@@ -37,7 +37,7 @@ def _notice(request, pk):
 
 
 def _refused(request, error):
-    for message in getattr(error, "messages", None) or [str(error) or _("Your account may not take this step.")]:
+    for message in error.messages:
         messages.error(request, message)
 
 
@@ -68,7 +68,7 @@ def notice_draft(request):
     try:
         notice = services.notice_draft(snapshot=form.cleaned_data["snapshot"], by=request.user,
                                        number_prefix=form.cleaned_data["number_prefix"])
-    except (ValidationError, PermissionDenied) as error:
+    except ValidationError as error:
         _refused(request, error)
         return redirect("notices:list")
     messages.success(request, _("The draft is ready: read it through, write the next steps, then publish."))
@@ -142,7 +142,7 @@ def notice_publish(request, pk):
     notice, _may_change = _notice(request, pk)
     try:
         notice = services.notice_publish(notice=notice, by=request.user)
-    except (ValidationError, PermissionDenied) as error:
+    except ValidationError as error:
         _refused(request, error)
     else:
         messages.success(request, _("Published as %(number)s: the addressed units have been told; the PDF and the Word "
@@ -156,7 +156,7 @@ def notice_delete(request, pk):
     notice, _may_change = _notice(request, pk)
     try:
         services.notice_delete(notice=notice, by=request.user)
-    except (ValidationError, PermissionDenied) as error:
+    except ValidationError as error:
         _refused(request, error)
         return redirect("notices:detail", notice.pk)
     messages.success(request, _("The draft is deleted."))
@@ -169,7 +169,7 @@ def notice_render_again(request, pk):
     notice, _may_change = _notice(request, pk)
     try:
         services.notice_render_again(notice=notice, by=request.user)
-    except (ValidationError, PermissionDenied) as error:
+    except ValidationError as error:
         _refused(request, error)
     return redirect("notices:detail", notice.pk)
 

@@ -86,3 +86,15 @@ def publish(notice, by, capture):
         notice = services.notice_publish(notice=notice, by=by)
     notice.refresh_from_db()
     return notice
+
+
+@pytest.fixture
+def quick_render(monkeypatch):
+    """The render job without WeasyPrint and python-docx (tests/notices/test_rendering.py renders for real)."""
+    from portal.notices import documents, services
+
+    def render_files(notice, progress=None):
+        return b"%PDF-1.7 test", b"PK docx test"
+
+    monkeypatch.setattr(documents, "render_files", render_files)
+    monkeypatch.setattr(services, "render_files", render_files)

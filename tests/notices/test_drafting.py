@@ -46,7 +46,7 @@ def test_the_ranking_tables_hold_the_frozen_values(frozen, people):
     notice = draft(frozen, people.city_bureau)
     # overdue cycles ÷ due cycles: 甲区 15/40 = 37.5 %, 乙区 11/16 = 68.75 %; lower is better; the city 26/56
     overdue = attachment(notice, "risk.overdue_rate")
-    assert overdue["title"] == "2026年第三季度各区常安码逾期率排名"
+    assert overdue["title"] == "各区常安码逾期率排名"
     assert overdue["header"] == ["单位", "常安码逾期率（%）", "分子/分母", "排名"]
     assert overdue["rows"] == [["甲区", "37.5", "15/40", "1"], ["乙区", "68.75", "11/16", "2"],
                                ["全市", "46.43", "26/56", "—"]]
