@@ -29,7 +29,7 @@ class NotYetRendered(exceptions.APIException):
     default_code = "conflict"
 
 
-class BlockSerializer(serializers.Serializer):
+class NoticeBlockSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=services.BLOCK_KINDS)
     text = serializers.CharField(required=False, allow_blank=True, max_length=services.MAX_TEXT)
     header = serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=200), required=False)
@@ -38,14 +38,14 @@ class BlockSerializer(serializers.Serializer):
                                  required=False)
 
 
-class AttachmentSerializer(serializers.Serializer):
+class RankingTableSerializer(serializers.Serializer):
     figure = serializers.CharField(help_text="The figure ranked, e.g. risk.overdue_rate.")
     title = serializers.CharField()
     header = serializers.ListField(child=serializers.CharField())
     rows = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
 
 
-class RecipientSerializer(serializers.Serializer):
+class NoticeRecipientSerializer(serializers.Serializer):
     region = serializers.IntegerField(source="region_id")
     region_name = serializers.CharField(source="region.name")
 
@@ -54,10 +54,10 @@ class NoticeSerializer(serializers.ModelSerializer):
     state = enum_field(Notice.State, "NoticeStateEnum", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     issuing_region_name = serializers.CharField(source="issuing_region.name", read_only=True)
-    body = BlockSerializer(many=True, read_only=True)
+    body = NoticeBlockSerializer(many=True, read_only=True)
     next_steps = serializers.ListField(child=serializers.CharField(), read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
-    recipients = RecipientSerializer(many=True, read_only=True)
+    attachments = RankingTableSerializer(many=True, read_only=True)
+    recipients = NoticeRecipientSerializer(many=True, read_only=True)
     rendered = serializers.BooleanField(read_only=True, help_text="Whether the PDF and the .docx are ready.")
 
     class Meta:
@@ -82,7 +82,7 @@ class ChangeSerializer(serializers.Serializer):
     number_prefix = serializers.CharField(max_length=32, required=False, allow_blank=True)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     addressees = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    body = BlockSerializer(many=True, required=False)
+    body = NoticeBlockSerializer(many=True, required=False)
     next_steps = serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=services.MAX_TEXT),
                                        required=False)
     attachments = serializers.ListField(child=serializers.CharField(), required=False,
@@ -92,7 +92,9 @@ class ChangeSerializer(serializers.Serializer):
     signature_date = serializers.DateField(required=False, allow_null=True)
 
 
-FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+PDF = {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF, as an attachment.")}
+DOCX = {(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): OpenApiResponse(
+    OpenApiTypes.BINARY, description="The .docx, as an attachment.")}
 CONFLICT = OpenApiResponse(ErrorSerializer, description="The files are not rendered yet.")
 
 
@@ -172,13 +174,13 @@ class NoticeViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.
         services.notice_read(notice=notice, user=request.user, via=kind)
         return FileResponse(stored.open("rb"), as_attachment=True, filename=file_name(notice, kind))
 
-    @extend_schema(responses={200: FILE, 409: CONFLICT}, filters=False,
+    @extend_schema(responses={**PDF, 409: CONFLICT}, filters=False,
                    description="The published notice as PDF (GB/T 9704); records the reader's receipt.")
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def pdf(self, request, pk=None):
         return self._file(request, pk, "pdf")
 
-    @extend_schema(responses={200: FILE, 409: CONFLICT}, filters=False,
+    @extend_schema(responses={**DOCX, 409: CONFLICT}, filters=False,
                    description="The published notice as .docx (for WPS or Word); records the reader's receipt.")
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def docx(self, request, pk=None):
