@@ -12,7 +12,8 @@ class EnterprisesConfig(appconfig.PortalAppConfig):
 
         from portal.ui import register_nav, register_nav_group
 
-        from . import accounts, api, dossier_sections, figures, todos  # noqa: F401  (account nav, API, sections, figures, to-dos)
+        # account nav, API, sections, figures, the notice's paragraph, to-dos
+        from . import accounts, api, dossier_sections, figures, paragraphs, todos  # noqa: F401
         from .models import ChemicalStorageSite, Enterprise, EnterpriseChange, EnterpriseMembership, RosterSet
 
         # Supervision records keep who, when, from where and the before/after values (django-auditlog).

@@ -106,4 +106,20 @@ def outside_grid(region, period):
     return grouped_counts(region, qs, village="village", n=Count("pk"))
 
 
+def on_roster(region, period):
+    """Enterprises on the roster (not deregistered) today, under their current township (the
+    roster's current state, as ``outside_grid``: ``period`` is not used). One query."""
+    qs = Enterprise.objects.exclude(status=Status.DEREGISTERED)
+    return grouped_counts(region, qs, village="village", n=Count("pk"))
+
+
+def producing(region, period):
+    """Producing enterprises on the roster today, under their current township (the notice's
+    "正常生产的工贸企业"; ``period`` is not used). One query."""
+    qs = Enterprise.objects.filter(status=Status.PRODUCING)
+    return grouped_counts(region, qs, village="village", n=Count("pk"))
+
+
 registry.register("enterprises.outside_grid", _("Enterprises outside any grid cell"), "家", False, outside_grid)
+registry.register("enterprises.on_roster", _("Enterprises on the roster"), "家", True, on_roster)
+registry.register("enterprises.producing", _("Producing enterprises"), "家", True, producing)

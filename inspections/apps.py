@@ -16,8 +16,8 @@ class InspectionsConfig(appconfig.PortalAppConfig):
 
         from portal.ui import register_nav, register_nav_group
 
-        # API, sections, figures, message kinds, grant, to-dos
-        from . import api, dossier_sections, figures, notifications, services, todos  # noqa: F401
+        # API, sections, figures, the notice's paragraph, message kinds, grant, to-dos
+        from . import api, dossier_sections, figures, notifications, paragraphs, services, todos  # noqa: F401
         from .models import Campaign, Hazard, Inspection, InspectionPlan, MajorHazardCriterion, Penalty, PlanItem
 
         for model in (Campaign, Hazard, Inspection, InspectionPlan, MajorHazardCriterion, Penalty, PlanItem):

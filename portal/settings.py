@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "risk_reports",
     # the quarter frozen, statistics and the dashboard; then the notice (issue 10)
     "portal.assessments",
+    "portal.notices",
     "portal",
 ]
 

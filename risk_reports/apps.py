@@ -10,8 +10,8 @@ class RiskReportsConfig(appconfig.PortalAppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        # menu, API routes, the label-sheet job, enterprise-page sections, figures, to-dos
-        from . import api, documents, dossier_sections, figures, menu, todos  # noqa: F401
+        # menu, API routes, the label-sheet job, enterprise-page sections, figures, the notice's paragraph, to-dos
+        from . import api, documents, dossier_sections, figures, menu, paragraphs, todos  # noqa: F401
         from .models import ChanganCode, GradingBand, GradingScale, RiskCategory, RiskPoint, ShiftSchedule
 
         # the dictionary, the grading rules, points, codes and shifts are audited; scans are records in

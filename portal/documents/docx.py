@@ -3,7 +3,7 @@ WPS or Word.
 
 ``render_docx(context)`` takes the context ``render.render_pdf`` takes (``authority``,
 ``number_text``, ``title``, ``addressees``, ``body`` blocks, ``signature_authority``, ``date``,
-``copied_to``, ``printing_office``, ``print_date``) and derives its texts with the same
+``attachments``, ``copied_to``, ``printing_office``, ``print_date``) and derives its texts with the same
 ``render.document_texts``, so the two files say the same thing (``tests/shared/
 test_documents_docx.py`` compares them). The layout is GB/T 9704-2012's as
 shared/domain/DOCUMENTS.md reads it, in Word's own terms: A4 with margins 37/26/35/28 mm, lines
@@ -85,6 +85,7 @@ def render_docx(context):
         # the signature never stands alone on a page: the body's last lines go with it
         last.paragraph_format.keep_with_next = True
     _signature(document, ctx)
+    _attachments(document, ctx)
     _closing(document, ctx)
     _footers(document)
     props = document.core_properties
@@ -317,6 +318,31 @@ def _signature(document, ctx):
         ind.set(qn("w:rightChars"), str(round(right * 100)))  # for WPS, as firstLineChars
         paragraph.paragraph_format.keep_with_next = number < len(lines) - 1
         paragraph.paragraph_format.keep_together = True
+
+
+def _attachments(document, ctx):
+    """附件 after the signature, each from a new page: 附件N in 黑体 flush left, its title centred
+    in the title's face one line below, then its blocks (as the PDF's .attachment)."""
+    for attachment in ctx.get("attachments") or ():
+        label = _text_paragraph(document, str(attachment.get("label") or ""), "hei", line=PITCH)
+        label.paragraph_format.page_break_before = True
+        label.paragraph_format.keep_with_next = True
+        title = str(attachment.get("title") or "")
+        if title:
+            paragraph = _paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(TITLE.pt * 1.45),
+                                   before=PITCH)
+            paragraph.paragraph_format.keep_with_next = True
+            for number, line in enumerate(title.splitlines()):
+                run = _run(paragraph, "", "display", TITLE, bold=True)
+                if number:
+                    run.add_break()
+                run.add_text(line)
+            _paragraph(document, line=PITCH)  # the blank line under the title
+        last = None
+        for block in attachment.get("blocks") or ():
+            last = _block(document, block)
+        if last is None:  # a table last: Word joins two tables with no paragraph between them
+            _run(_paragraph(document, line=Pt(1)), "", "fang", Pt(1))
 
 
 def _closing(document, ctx):

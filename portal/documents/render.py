@@ -3,8 +3,9 @@
 A document template extends ``documents/base.html`` (the GB/T 9704-2012 layout, see
 shared/domain/DOCUMENTS.md) and receives document-agnostic context keys: ``authority``,
 ``number_text``, ``title``, ``addressees``, ``body`` (blocks ``{"kind": "h1"|"h2"|"p"|"table",
-"text", "header", "rows"}``), ``signature_authority``, ``date``, ``copied_to``,
-``printing_office``, ``print_date``. The Fandol fonts are embedded through ``@font-face`` from
+"text", "header", "rows"}``), ``signature_authority``, ``date``, ``attachments`` (附件 after the
+signature, each on a new page: ``{"label": "附件1", "title", "blocks": [body blocks]}``),
+``copied_to``, ``printing_office``, ``print_date``. The Fandol fonts are embedded through ``@font-face`` from
 ``settings.FONT_DIR``; a missing one is an error, never a silent fallback to empty boxes.
 """
 import datetime
