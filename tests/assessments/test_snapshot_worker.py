@@ -12,8 +12,10 @@ from django.db import connection
 
 from portal.assessments import services
 from portal.assessments.models import Snapshot, SnapshotValue
+from portal.assessments.problems import problems_for
 from portal.assessments.tasks import snapshot_part
 from portal.celery import app as celery_app
+from tests.assessments.test_snapshots import stored
 from tests.risk_reports.test_figures_city import Q3, city  # noqa: F401  (the hand-built city)
 from tests.workers import new_queue, start_worker, stop_worker, worker_log
 
@@ -63,7 +65,23 @@ def test_a_killed_worker_leaves_the_previous_snapshot_current(city, queue):  # n
     previous = services.snapshot_request(region=city.city, period=Q3, by=None)  # committed: sent at once
     wait_for(lambda: state(previous.pk) == Snapshot.State.CURRENT, 90, "the first snapshot")
     published = overdue(previous)
-    assert published["甲区"][1] == 1 and published["乙区"][1] == 2 and len(published) == 8
+    # what the worker stored is what was counted by hand (tests/risk_reports/test_figures_city.py)
+    assert stored(previous, "risk.overdue_rate") == {
+        "甲一镇": (31.82, 7, 22, 2), "甲二镇": (54.55, 6, 11, 3), "甲三镇": (28.57, 2, 7, 1),
+        "乙一镇": (0, 0, 4, 1), "乙二镇": (91.67, 11, 12, 2),
+        "甲区": (37.5, 15, 40, 1), "乙区": (68.75, 11, 16, 2), "测试市": (46.43, 26, 56, None)}
+    assert stored(previous, "risk.points_per_enterprise") == {
+        "甲一镇": (2.5, 5, 2, 1), "甲二镇": (1.5, 3, 2, 2), "甲三镇": (1, 2, 2, 3),
+        "乙一镇": (2, 2, 1, 1), "乙二镇": (2, 4, 2, 1),
+        "甲区": (1.67, 10, 6, 2), "乙区": (2, 6, 3, 1), "测试市": (1.78, 16, 9, None)}
+    assert {unit: v[0] for unit, v in stored(previous, "risk.enterprises_using").items()} == {
+        "甲一镇": 2, "甲二镇": 2, "甲三镇": 1, "乙一镇": 1, "乙二镇": 1, "甲区": 5, "乙区": 2, "测试市": 7}
+    assert {unit: v[3] for unit, v in stored(previous, "risk.principal_participation").items()
+            if unit in ("甲区", "乙区")} == {"甲区": 1, "乙区": 2}
+    # and the problems the shipped rules name from it (seed 001 problem (二), counted by hand)
+    findings = problems_for(services.snapshot_table(previous, city.city))
+    assert [[(region.name, cell.value) for region, cell in f.units] for f in findings] == [
+        [("甲区", 1.67)], [("乙区", 68.75), ("甲区", 37.5)], [("乙区", 0.33), ("甲区", 0.5)], [("乙区", 50)]]
 
     # a recomputation whose first part blocks on a lock this test holds, so the worker is killed
     # while that part is in hand (computed, not yet written)
