@@ -160,7 +160,8 @@ def _units_section(region, names, today):
     hist = statistics.history(region, names)
 
     def series(period, source):
-        return {"key": str(period), "label": "%s（%s）" % (period.label, _("snapshot") if source.frozen else _("live"))}
+        label = _("%(period)s (snapshot)") if source.frozen else _("%(period)s (live)")
+        return {"key": str(period), "label": label % {"period": period.label}}
 
     compare = statistics.compare_data(now_table, last_table.rows,
                                       [series(last, last_source), series(this, now_source)])
