@@ -184,6 +184,13 @@ def test_bad_input_falls_back_with_a_chinese_message(client, city, users):  # no
         assert "无法识别的统计期间" in response.content.decode(), bad
     response = get(client, users.a_bureau, ns="risk", period="2026Q3", sort="risk.points", dir="sideways")
     assert order(response) == ["甲一镇", "甲二镇", "甲三镇"]  # an unknown direction: the best first
+    # every namespace, as a page and as a workbook (the fines are Decimals, the roster's one figure a count)
+    for namespace, _label in statistics.namespaces():
+        for fmt in ("", "xlsx"):
+            assert get(client, users.a_bureau, ns=namespace, period="2026Q3", format=fmt).status_code == 200
+    fines = get(client, users.a_bureau, ns="inspections", sort="inspections.fines", dir="desc")
+    chart = next(f for f in fines.context["chart"]["bars"]["figures"] if f["name"] == "inspections.fines")
+    assert chart["values"] == [0.0, 0.0, 0.0] and all(type(v) is float for v in chart["values"])  # no fine: 0 yuan
     # any period Period reads: a month, a half-year, a year, a year to date
     for key in ("2026-08", "2026H1", "2025", "2026YTD08-31"):
         response = get(client, users.a_bureau, ns="risk", period=key)
