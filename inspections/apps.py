@@ -31,5 +31,4 @@ class InspectionsConfig(appconfig.PortalAppConfig):
         register_nav(_("Major hazards"), "inspections:major_hazard_list", "supervise", order=14, group="hazards")
         register_nav(_("Enforcement plans"), "inspections:plan_list", "supervise", order=15, group="enforcement")
         register_nav(_("Campaigns"), "inspections:campaign_list", "supervise", order=16, group="enforcement")
-        register_nav(_("Inspection statistics"), "inspections:figures", "supervise", order=18, group="enforcement")
         register_nav(_("Penalties"), "inspections:penalty_list", "view_inspections", order=17, group="enforcement")

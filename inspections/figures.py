@@ -81,7 +81,7 @@ def verification_enterprises(region, period):
     return grouped_counts(region, _verification_checks(period), n=Count("enterprise", distinct=True))
 
 
-# Registered for the notice; the statistics page shows them in a table of their own.
+# Registered for the notice and the statistics page (a column per level).
 VERIFICATION_FIGURES = [
     ("inspections.verification_checks_province", _("Verification checks by the province"), "次", True,
      _verification_checks_at(CheckingLevel.PROVINCE)),
@@ -256,9 +256,6 @@ FIGURES = [
     ("inspections.campaign_not_cleared", _("Enterprises not cleared"), "家", False, campaign_not_cleared, "count",
      _campaign_label),
 ]
-
-# The figures of the statistics page: those that take no parameter.
-PAGE_FIGURES = [name for name, *_rest, param in FIGURES if param is None]
 
 for _name, _label, _unit, _higher, _fn, _kind, _param in FIGURES:
     registry.register(_name, _label, _unit, _higher, _fn, kind=_kind, param=_param)

@@ -1,4 +1,4 @@
-"""URL of the statistics page (see urls.py)."""
+"""The old address of the inspections statistics page: a redirect to /statistics/ (see views_figures.py)."""
 from django.urls import path
 
 from . import views_figures as views

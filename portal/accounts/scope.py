@@ -299,6 +299,25 @@ def figure_root(user):
     return None
 
 
+def figure_regions(user):
+    """The regions a figures page offers the user to pick: theirs above the villages (a village
+    has no units below it to rank), in the territory's order."""
+    return regions(user).exclude(level=Region.Level.VILLAGE).order_by("path")
+
+
+def figure_region(user, picked=None):
+    """The region a figures page ranks the children of: ``picked`` (a pk from the query string)
+    among ``figure_regions`` — a region outside them, or no region at all, is a 404 like any record
+    out of scope — or, with nothing picked, the user's ``figure_root`` (404 for a user without one)."""
+    if picked:
+        region, _can = get(user, figure_regions(user), pk=picked)
+        return region
+    root = figure_root(user)
+    if root is None:
+        raise Http404("No region")
+    return root
+
+
 # -- deployment-wide: the administrator binds accounts, the auditor reads the trail -------------------
 def may_manage_accounts(user):
     return holds(user, caps.MANAGE_ACCOUNTS)

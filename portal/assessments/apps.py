@@ -7,7 +7,7 @@ class AssessmentsConfig(appconfig.PortalAppConfig):
     name = "portal.assessments"
     label = "assessments"
     verbose_name = "考核与统计"
-    urls = {"assessments/": "portal.assessments.urls"}
+    urls = {"assessments/": "portal.assessments.urls", "statistics/": "portal.assessments.urls_statistics"}
     # the quarter just ended is frozen on the 1st of the next quarter's first month, after midnight's jobs
     periodic_jobs = {"quarter-snapshots": {"task": "portal.assessments.tasks.snapshot_last_quarter",
                                            "schedule": crontab(minute=30, hour=2, day_of_month=1,

@@ -285,10 +285,10 @@ def snapshot_table(snapshot, region, names=None):
         if row.region_id not in units:
             units[row.region_id] = registry.TableRow(row.region, {})
             order.append(units[row.region_id])
-        units[row.region_id].cells[row.figure] = _stored_cell(row)
+        units[row.region_id].cells[row.figure] = stored_cell(row)
     for unit in order:
         unit.cells = {name: unit.cells.get(name, registry.Cell(None)) for name in names}
-    total = registry.TableRow(region, {name: _stored_cell(own[name]) if name in own else registry.Cell(None)
+    total = registry.TableRow(region, {name: stored_cell(own[name]) if name in own else registry.Cell(None)
                                        for name in names})
     thresholds = {}
     for row in rows:
@@ -303,7 +303,7 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _stored_cell(row):
+def stored_cell(row):
     return registry.Cell(_number(row.value), _number(row.numerator), _number(row.denominator), row.rank)
 
 

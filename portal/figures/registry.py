@@ -69,6 +69,10 @@ class Figure:
     resolve: Callable | None = field(default=None, repr=False)  # param -> its label; LookupError if unknown
     threshold: str = ""  # the ``portal.rules`` threshold the figure is held to (risk.overdue_rate_max), if any
 
+    # A figure is callable: without this a template would call it (with no region) for
+    # ``{{ figure.label }}`` and show nothing.
+    do_not_call_in_templates = True
+
     @property
     def namespace(self):
         return self.name.split(".", 1)[0]

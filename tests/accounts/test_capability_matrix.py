@@ -447,7 +447,7 @@ def test_can_on_an_object_asks_its_scope_and_its_owning_unit(world):
 # -- the menu asks the same table ------------------------------------------------------------------------------
 SUPERVISOR_MENU = {"enterprises:list", "enterprises:overview", "enterprises:changes", "enterprises:import",
                    "inspections:inspection_list", "inspections:hazard_list", "inspections:major_hazard_list",
-                   "inspections:plan_list", "inspections:campaign_list", "inspections:figures",
+                   "inspections:plan_list", "inspections:campaign_list", "statistics:index", "statistics:dashboard",
                    "inspections:penalty_list", "regions:tree"}
 MENUS = {
     "bureau": SUPERVISOR_MENU | {"rules:list"},  # thresholds are the bureau's

@@ -170,13 +170,21 @@ def test_the_registered_verification_figures_rank_the_townships(checks):
 
 def test_the_statistics_page_shows_verification_checks_by_level(checks, client):
     w = checks
-    _, html = page(client, w.bureau, "/inspections/figures/?quarter=2026Q2")
-    section = html.split('id="verification-checks"')[1]
-    assert "各级核查检查情况" in section and "省级" in section and "核查企业数" in section
-    hutang = section.split("<th>湖塘镇</th>")[1].split("</tr>")[0]
-    assert [c.split(">")[1] for c in hutang.split("</td>")[:-1]] == ["1", "0", "2", "0", "3", "2"]
-    total = section.split('id="verification-total"')[1].split("</tr>")[0]
-    assert [c.split(">")[-1] for c in total.split("</td>")[:-1]] == ["1", "1", "2", "1", "5", "3"]
+    _, html = page(client, w.bureau, "/statistics/?ns=inspections&period=2026Q2")
+    assert "省级核查检查" in html and "核查企业数" in html
+    columns = ["inspections.verification_checks_province", "inspections.verification_checks_city",
+               "inspections.verification_checks_district", "inspections.verification_checks_township",
+               "inspections.verification_enterprises"]
+    heads = [h.split('"')[0] for h in html.split('<th class="text-end" data-figure="')[1:]]
+    at = [heads.index(name) for name in columns]
+
+    def values(row):
+        cells = row.split("</tr>")[0].split('<td class="text-end">')[1:]
+        return [cells[i].split("<")[0] for i in at]
+
+    # 湖塘: province 1, city 0, district 2, township 0, 2 enterprises; the district: 1, 1, 2, 1, 3
+    assert values(html.split('<tr data-unit="湖塘镇">')[1]) == ["1", "0", "2", "0", "2"]
+    assert values(html.split('id="statistics-total"')[1]) == ["1", "1", "2", "1", "3"]
 
 
 # -- the campaign counts enterprises ----------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The risk overview page (常安码统计): each unit's risk figures for a quarter with numerators and
-denominators, the four problem lists, a township's enterprises over the eligibility threshold, an
-.xlsx of the table; scoped like the other figures pages, in a fixed number of queries."""
+"""The risk overview page (常安码统计): the four problem lists, a township's enterprises over the
+eligibility threshold, and the link to the statistics page (/statistics/?ns=risk), which holds each
+unit's risk figures with numerators and denominators and their .xlsx; scoped like the other figures
+pages, in a fixed number of queries."""
 import datetime
 import io
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from tests.risk_reports.factories import make_point, make_scan
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
 URL = "/risk/figures/"
+STATISTICS = "/statistics/?ns=risk"
 
 
 def at(month, day, hour=10):
@@ -47,15 +49,18 @@ def _queries(client, url):
 
 def test_the_bureau_sees_each_township_with_numerators_and_the_problem_lists(client, scanned):
     client.force_login(scanned.bureau)
-    response = client.get(f"{URL}?quarter=2026Q3")
-    hutang, luoyang = _row(response, "湖塘镇"), _row(response, "洛阳镇")
+    table = client.get(f"{STATISTICS}&period=2026Q3")
+    hutang, luoyang = _row(table, "湖塘镇"), _row(table, "洛阳镇")
     overdue = hutang["risk.overdue_rate"]
     assert (overdue.value, overdue.numerator, overdue.denominator) == (83.33, 5, 6)
     assert luoyang["risk.overdue_rate"].value == 0.0
     # participation: 湖塘 1 of 1 (the principal), 洛阳 0 of 1
     assert (hutang["risk.principal_participation"].value, luoyang["risk.principal_participation"].value) == (100.0, 0)
+    assert "5/6" in table.content.decode()
+    response = client.get(f"{URL}?quarter=2026Q3")
     html = response.content.decode()
-    assert "常安码统计" in html and "5/6" in html
+    assert "常安码统计" in html and "5/6" in html  # 湖塘's overdue cycles in the problem list
+    assert f'href="/statistics/?ns=risk&amp;region={scanned.wujin.pk}&amp;period=2026Q3"' in html
     lists = {key: [p.region.name for p in items] for key, _title, _figure, items in response.context["problems"]}
     assert lists["overdue_over_max"] == ["湖塘镇"]
     assert lists["participation_under_min"] == ["洛阳镇"]
@@ -79,7 +84,8 @@ def test_a_township_sees_its_enterprises_over_the_eligibility_threshold(client, 
 
 def test_the_export_is_the_table_with_numerators_and_denominators(client, scanned):
     client.force_login(scanned.bureau)
-    response = client.get(f"{URL}?quarter=2026Q3&format=xlsx")
+    response = client.get(f"{URL}?quarter=2026Q3&format=xlsx", follow=True)  # to the statistics page's
+    assert response.redirect_chain[0][0] == f"/statistics/?ns=risk&region={scanned.wujin.pk}&period=2026Q3&format=xlsx"
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
