@@ -132,6 +132,41 @@ _SMOKE = textwrap.dedent("""
     from risk_reports.models import RiskPoint, Scan, ScanCycle
     assert RiskPoint.objects.exists() and Scan.objects.count() >= ScanCycle.objects.count() > 0
     print("ok risk points and scans")
+
+    # issue 10, "Done when", from the demo data: the bureau computes a quarter, drafts, edits and
+    # publishes its notice and downloads the PDF and the .docx (tasks run in process on SQLite)
+    from django.utils import timezone
+    from portal.assessments.models import Snapshot
+    from portal.figures.periods import Period
+    from portal.notices.models import Notice
+
+    assert Snapshot.objects.filter(state="current").count() == 4  # two quarters, the city and Wujin
+    assert Notice.objects.filter(state="published").exclude(pdf="").exists()  # the city's, rendered
+    wujin = Region.objects.get(code="320412")
+    quarter = Period.containing(timezone.localdate()).previous()
+    response = client.post("/assessments/snapshots/", {"region": wujin.pk, "quarter": str(quarter)})
+    snapshot = Snapshot.objects.get(region=wujin, period=str(quarter), state="current")
+    assert response.status_code == 302 and response["Location"].endswith(f"/{snapshot.pk}/"), response
+    assert snapshot.requested_by.username == "bureau"
+    response = client.post("/notices/draft/", {"snapshot": snapshot.pk})
+    notice = Notice.objects.filter(snapshot=snapshot).get()
+    data = {name: getattr(notice, name) or "" for name in ("authority", "number_prefix", "title", "addressees",
+                                                            "copied_to", "printing_office")}
+    data["signature_date"] = ""
+    data.update({f"block_{i}": b["text"] for i, b in enumerate(notice.body) if b["kind"] != "table"})
+    data.update({f"attachment_{i}": "on" for i, _a in enumerate(notice.attachments, start=1)})
+    data["step_0"] = "（一）各镇（街道）要对照本通报逐项整改，按时报送整改情况。"
+    assert client.post(f"/notices/{notice.pk}/edit/", data).status_code == 302
+    client.post(f"/notices/{notice.pk}/publish/")
+    notice.refresh_from_db()
+    assert notice.state == "published" and notice.number, (notice.state, notice.number)
+    pdf = b"".join(client.get(f"/notices/{notice.pk}/pdf/").streaming_content)
+    docx = b"".join(client.get(f"/notices/{notice.pk}/docx/").streaming_content)
+    assert pdf.startswith(b"%PDF") and docx.startswith(b"PK"), (pdf[:8], docx[:8])
+    import subprocess
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode()
+    assert notice.number in text and "存在问题" in text and "各镇（街道）要对照本通报" in text.replace(chr(10), "")
+    print("ok the quarter computed and its notice published, PDF and .docx")
 """)
 
 
@@ -149,4 +184,4 @@ def test_demo_on_embedded_sqlite(tmp_path):
     output = run("manage.py", "demo_data", "--enterprises", "300")
     env["BUREAU_PASSWORD"] = _passwords(output)["bureau"]
     pages = run("-c", _SMOKE)
-    assert pages.count("ok ") == 7
+    assert pages.count("ok ") == 8

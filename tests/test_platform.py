@@ -80,8 +80,10 @@ def test_no_template_or_static_file_loads_from_the_internet():
 def test_periodic_jobs_are_declared_in_code():
     from portal.celery import app
 
+    app.finalize(auto=True)  # as beat and a worker do; the schedule is made on finalize
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "portal.accounts.tasks.access_log_purge" in tasks
+    assert "portal.assessments.tasks.snapshot_last_quarter" in tasks  # the quarter frozen after it ends
 
 
 def test_the_english_locale_keeps_working(client, world):
