@@ -20,6 +20,15 @@ def attachment(notice, figure):
     return next(a for a in notice.attachments if a["figure"] == figure)
 
 
+def test_the_shipped_rules_name_seed_001_s_problems_in_the_draft(frozen, people):
+    notice = draft(frozen, people.city_bureau)
+    texts = [block["text"] for block in notice.body]
+    problems = texts[texts.index("二、存在问题") + 1:texts.index("三、下一步工作")] if "三、下一步工作" in texts \
+        else texts[texts.index("二、存在问题") + 1:]
+    assert any("甲区企业平均辨识风险数最低，为1.67处/家" in t for t in problems), problems
+    assert any("乙区企业主要负责人参与率低于60%" in t for t in problems), problems
+
+
 def test_the_city_s_draft_has_seed_001_s_shape(frozen, people, finding):
     notice = draft(frozen, people.city_bureau)
     assert (notice.state, notice.issuing_region, notice.period, notice.snapshot) == (
@@ -64,6 +73,8 @@ def test_the_ranking_tables_hold_the_frozen_values(frozen, people):
 
 
 def test_without_findings_the_problems_section_says_so(frozen, people):
+    from portal.assessments.models import ProblemRule
+    ProblemRule.objects.update(active=False)  # no rule in use: nothing is named
     notice = draft(frozen, people.city_bureau)
     assert notice.body[-1] == {"kind": "p", "text": drafting.NO_PROBLEMS}
 
