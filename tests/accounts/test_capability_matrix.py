@@ -23,6 +23,7 @@ from inspections.models import (Campaign, Hazard, HazardEvent, HazardExtension, 
 from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.accounts.models import Role
+from portal.assessments.models import Snapshot
 from portal.attachments.models import Attachment
 from portal.jobs.models import Job
 from portal.submissions.services import new_client_key
@@ -59,6 +60,7 @@ plan_create          done   done      done    403  403       403   403     403  
 plan_change          done   done      404     404  404       404   404     404   404    404    404
 district_plan_change done   403       403     404  404       404   404     404   404    404    404
 campaign_create      done   done      done    403  403       403   403     403   403    403    403
+snapshot_compute     done   404       404     404  404       404   404     404   404    404    404
 """
 
 
@@ -94,7 +96,7 @@ def snapshot():
             list(Hazard.objects.order_by("pk").values()), HazardEvent.objects.count(),
             list(HazardExtension.objects.order_by("pk").values()), Inspection.objects.count(),
             Penalty.objects.count(), InspectionPlan.objects.count(), PlanItem.objects.count(),
-            Campaign.objects.count(), Attachment.objects.count())
+            Campaign.objects.count(), Attachment.objects.count(), Snapshot.objects.count())
 
 
 def outcome(response, *, page):
@@ -228,6 +230,12 @@ def _one(action, world, client, side, e):  # noqa: C901 (one branch per action, 
         if is_page:
             return lambda: client.post("/inspections/campaigns/new/", data)
         return lambda: client.post("/api/v1/campaigns/", data, format="json")
+    if action == "snapshot_compute":
+        # the page and the API each freeze their own quarter (a run still building refuses a second)
+        if is_page:
+            return lambda: client.post("/assessments/snapshots/", {"region": world.wujin.pk, "quarter": "2025Q4"})
+        return lambda: client.post("/api/v1/snapshots/", {"region": world.wujin.pk, "period": "2026Q1"},
+                                   format="json")
     raise AssertionError(action)
 
 
