@@ -1,6 +1,7 @@
 """The risk overview (常安码统计; issue 9 item 7): for each unit under the user's region in a
-quarter, the four problem lists of seed 001 problem (二) and — for a township — its enterprises
-over the standardization eligibility threshold. The table of the risk figures (sortable, charted,
+quarter, the problems the bureau's rules name over the risk figures (seed 001 problem (二); the
+rules are data of ``portal.assessments``, reached through ``portal.figures.findings``) and — for a
+township — its enterprises over the standardization eligibility threshold. The table of the risk figures (sortable, charted,
 as .xlsx) is the statistics page's (``/statistics/?ns=risk``), which this page links to; its old
 ``?format=xlsx`` redirects there. A fixed number of queries whatever the number of units."""
 from django.contrib.auth.decorators import login_required
@@ -8,35 +9,16 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from grid.models import Region
 from portal.accounts import capabilities as caps
 from portal.accounts import scope
-from portal.figures import registry
+from portal.figures import findings, registry
 from portal.figures.periods import QUARTER, Period
 from portal.rules.services import threshold
 
 from .figures import PAGE_FIGURES
-from .problems import OVERDUE_MAX, PARTICIPATION_MIN, risk_problems
 from .todos import ENTERPRISE_MAX, enterprises_over_max
-
-PROBLEM_TITLES = [
-    ("lowest_points_per_enterprise", "risk.points_per_enterprise"),
-    ("overdue_over_max", "risk.overdue_rate"),
-    ("lowest_scan_hazards_per_enterprise", "risk.scan_hazards_per_enterprise"),
-    ("participation_under_min", "risk.principal_participation"),
-]
-
-
-def _problem_titles():
-    return {
-        "lowest_points_per_enterprise": _("Lowest average risk points identified per enterprise"),
-        "overdue_over_max": _("Overdue rate over the threshold"),
-        "lowest_scan_hazards_per_enterprise": _("Lowest average hazards found by scanning per enterprise"),
-        "participation_under_min": _("Principal participation under the threshold"),
-    }
-
 
 def statistics_href(region, quarter, **extra):
     """The statistics page of the risk figures for the same region and quarter."""
@@ -57,17 +39,15 @@ def figures_page(request):
     if request.GET.get("format") == "xlsx":
         return redirect(statistics_href(region, quarter, format="xlsx"))
     table = registry.table(PAGE_FIGURES, region, quarter)
-    problems = risk_problems(region, quarter, table)
-    titles = _problem_titles()
-    lists = [(key, titles[key], registry.get(name), problems[key]) for key, name in PROBLEM_TITLES]
     over = None
     if region.level == Region.Level.TOWNSHIP:
         over = {"limit": threshold(ENTERPRISE_MAX, region=region, on=quarter.end),
                 "enterprises": enterprises_over_max(region, quarter)}
     return render(request, "risk_reports/figures.html", {
         "region": region, "quarter": quarter, "quarters": Period.recent(today, 8),
-        "regions": scope.figure_regions(request.user), "problems": lists,
-        "overdue_max": threshold(OVERDUE_MAX, region=region, on=quarter.end),
-        "participation_min": threshold(PARTICIPATION_MIN, region=region, on=quarter.end),
+        "regions": scope.figure_regions(request.user), "problems": findings.findings(table),
+        # the rules' page belongs to portal.assessments, found by its URL name (no import)
+        "rules_href": reverse("assessments:problem_rule_list") if (
+            scope.holds(request.user, caps.ISSUE_NOTICES) or scope.holds(request.user, caps.READ_NOTICES)) else "",
         "enterprises_over": over, "statistics_href": statistics_href(region, quarter),
     })

@@ -17,4 +17,9 @@ class AssessmentsConfig(appconfig.PortalAppConfig):
 
     def ready(self):
         # API routes, menu entries, the problem rules' scope grant
-        from . import api, api_snapshots, menu, services  # noqa: F401
+        from portal.figures import findings
+
+        from . import api, api_snapshots, menu, problems, services  # noqa: F401
+
+        # the pages on the left (the risk overview) show what the problem rules name
+        findings.register(problems.find)

@@ -2,8 +2,8 @@
 tests/risk_reports/test_figures_city.py (测试市: 甲区 with 甲一镇, 甲二镇, 甲三镇; 乙区 with 乙一镇, 乙二镇;
 2026 Q3 on the pinned clock).
 
-The four shipped rules reproduce seed 001 problem (二) — the lists ``risk_reports.problems`` gives,
-hand-checked in ``test_the_four_problem_lists_of_a_district`` / ``_of_the_city`` — on a live table
+The four shipped rules reproduce seed 001 problem (二) — hand-checked in tests/risk_reports/
+test_figures_city.py ``test_the_four_problems_of_a_district`` / ``_of_the_city`` — on a live table
 and on a snapshot's; a bureau's own threshold changes who is named; every bad rule is refused in
 Chinese with nothing saved; the pages and the API are scoped like everything else."""
 import datetime
@@ -19,7 +19,6 @@ from portal.assessments.models import ProblemRule
 from portal.assessments.problems import evaluate, problems_for
 from portal.figures import registry
 from portal.rules.services import threshold_create
-from risk_reports.problems import FIGURES, risk_problems
 from tests.api_errors import fields, refusal
 from tests.enterprises.factories import make_enterprise_user
 from tests.factories import RegionFactory, UserFactory
@@ -29,24 +28,15 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 16)  # the pinned clock's day
 RULES = "/api/v1/problem-rules/"
 
-# the shipped rules' titles, in order, and the key of the same list in risk_reports.problems
-SHIPPED = [
-    ("企业平均辨识风险数最低", "lowest_points_per_enterprise"),
-    ("常安码风险逾期率超过上限", "overdue_over_max"),
-    ("企业平均扫码自查发现隐患数最低", "lowest_scan_hazards_per_enterprise"),
-    ("主要负责人扫码参与率低于下限", "participation_under_min"),
-]
+# the four risk figures the shipped rules hold to (seed 001 problem (二)), in the rules' order
+FIGURES = ["risk.points_per_enterprise", "risk.overdue_rate", "risk.scan_hazards_per_enterprise",
+           "risk.principal_participation"]
+SHIPPED = ["企业平均辨识风险数最低", "常安码风险逾期率超过上限", "企业平均扫码自查发现隐患数最低", "主要负责人扫码参与率低于下限"]
 
 
 def named(findings):
     """``[(title, [(unit, value)])]`` of findings, in order."""
     return [(f.title, [(region.name, cell.value) for region, cell in f.units]) for f in findings]
-
-
-def as_risk_problems(region, period=Q3):
-    """What ``risk_reports.problems`` names, under the shipped rules' titles (lists left empty dropped)."""
-    lists = risk_problems(region, period)
-    return [(title, [(p.region.name, p.value) for p in lists[key]]) for title, key in SHIPPED if lists[key]]
 
 
 def freeze(region, capture):
@@ -103,7 +93,7 @@ def test_the_shipped_rules_are_seed_001_problem_two():
 
 def test_a_district_s_four_findings_on_a_live_table(city):  # noqa: F811
     findings = problems_for(registry.table(FIGURES, city.a, Q3))
-    assert named(findings) == DISTRICT == as_risk_problems(city.a)
+    assert named(findings) == DISTRICT
     assert [f.sentence for f in findings] == DISTRICT_SENTENCES
     assert findings[1].thresholds == {city.a2.path: 30, city.a1.path: 30}
     assert [f.figure.name for f in findings] == FIGURES
@@ -111,7 +101,7 @@ def test_a_district_s_four_findings_on_a_live_table(city):  # noqa: F811
 
 def test_the_city_s_four_findings_on_a_live_table(city):  # noqa: F811
     findings = problems_for(registry.table(FIGURES, city.city, Q3))
-    assert named(findings) == CITY == as_risk_problems(city.city)
+    assert named(findings) == CITY
     assert [f.sentence for f in findings] == [
         "风险辨识能力不足，甲区企业平均辨识风险数最低，为1.67处/家。",
         "“常安码”使用频次不足，乙区、甲区风险逾期率超过30%。",
@@ -208,7 +198,7 @@ def test_a_bureau_s_own_threshold_changes_who_is_named(city):  # noqa: F811
     # a version taking effect after the quarter's last day does not count for it
     threshold_create(name="risk.overdue_rate_max", region=city.b, value=80, effective_from=datetime.date(2026, 10, 1))
     city_findings = problems_for(registry.table(FIGURES, city.city, Q3))
-    assert [f.title for f in city_findings] == [t for t, _key in SHIPPED[:3]]
+    assert [f.title for f in city_findings] == SHIPPED[:3]
     # the named units are held to different thresholds (乙区 30, 甲区 25): the sentence gives each
     assert city_findings[1].thresholds == {city.b.path: 30, city.a.path: 25}
     assert city_findings[1].sentence == "“常安码”使用频次不足，乙区、甲区风险逾期率超过30、25%。"
@@ -404,7 +394,7 @@ def test_the_api_reads_and_writes_through_the_services(city):  # noqa: F811
     assert (body["figure_label"], body["comparison_display"], body["region_name"]) == ("常安码逾期率", "最高的 n 个单位",
                                                                                        "甲区")
     listed = bureau.get(RULES).json()
-    assert [r["title"] for r in listed["results"]] == ["逾期率最高"] + [t for t, _key in SHIPPED]  # order 0 first
+    assert [r["title"] for r in listed["results"]] == ["逾期率最高"] + SHIPPED  # order 0 first
     assert [r["title"] for r in bureau.get(RULES, {"figure": "risk.overdue_rate"}).json()["results"]] == [
         "逾期率最高", "常安码风险逾期率超过上限"]
     response = bureau.patch(f"{RULES}{body['id']}/", {"n": 2}, format="json")

@@ -1,4 +1,4 @@
-"""The risk overview page (常安码统计): the four problem lists, a township's enterprises over the
+"""The risk overview page (常安码统计): the problems the bureau's rules name, a township's enterprises over the
 eligibility threshold, and the link to the statistics page (/statistics/?ns=risk), which holds each
 unit's risk figures with numerators and denominators and their .xlsx; scoped like the other figures
 pages, in a fixed number of queries."""
@@ -61,9 +61,11 @@ def test_the_bureau_sees_each_township_with_numerators_and_the_problem_lists(cli
     html = response.content.decode()
     assert "常安码统计" in html and "5/6" in html  # 湖塘's overdue cycles in the problem list
     assert f'href="/statistics/?ns=risk&amp;region={scanned.wujin.pk}&amp;period=2026Q3"' in html
-    lists = {key: [p.region.name for p in items] for key, _title, _figure, items in response.context["problems"]}
-    assert lists["overdue_over_max"] == ["湖塘镇"]
-    assert lists["participation_under_min"] == ["洛阳镇"]
+    # the bureau's problem rules (data of portal.assessments) over these figures
+    lists = {f.figure.name: [r.name for r, _c in f.units] for f in response.context["problems"]}
+    assert lists["risk.overdue_rate"] == ["湖塘镇"]
+    assert lists["risk.principal_participation"] == ["洛阳镇"]
+    assert "湖塘镇风险逾期率超过30%" in html and 'id="problem-rules-link"' in html  # the sentence, and the rules' page
     # more townships with data: the same number of queries
     before = _queries(client, f"{URL}?quarter=2026Q3")
     other = make_enterprise(township=scanned.wujin.children.get(name="礼嘉镇"))

@@ -14,7 +14,6 @@ from portal.figures import registry
 from portal.figures.periods import Period
 from risk_reports.models import ShiftSchedule
 from risk_reports.overdue import enterprise_rate
-from risk_reports.problems import risk_problems
 from tests.enterprises.factories import make_enterprise, make_enterprise_user
 from tests.factories import RegionFactory
 from tests.risk_reports.factories import make_point, make_scan
@@ -93,17 +92,6 @@ def test_each_figure_costs_the_same_for_two_or_five_townships(django_assert_num_
     with django_assert_num_queries(queries):
         five = figure(district, Q3)
     assert len([k for k in five if k]) >= len([k for k in two if k])
-
-
-def test_the_four_problem_lists_cost_the_same_for_two_or_five_townships(django_assert_num_queries, district):
-    # 1 the children, 1 points per enterprise, 3 the overdue rate, 2 hazards per enterprise,
-    # 2 participation, 2 the thresholds (overdue, participation) for every child at once
-    with django_assert_num_queries(11):
-        risk_problems(district, Q3)
-    for n in (3, 4, 5):
-        township(district, n)
-    with django_assert_num_queries(11):
-        risk_problems(district, Q3)
 
 
 def test_one_enterprise_s_rate_is_three_queries(django_assert_num_queries, district):
