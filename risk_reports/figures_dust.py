@@ -17,7 +17,7 @@ from portal.figures import registry
 from portal.figures.queries import grouped_counts, within
 from portal.figures.registry import Rate
 
-from .models import DustEscalation, DustSite, DustUpload, EscalationStep
+from .models import DustEscalation, DustSite, DustUpload
 
 T = DustSite._meta.db_table
 SITE = {"township": "enterprise__township", "village": "enterprise__village"}
@@ -61,7 +61,7 @@ def dust_upload_rate(region, period):
 
 def _escalation_figure(step, label):
     def figure(region, period):
-        # one query outside a batch
+        """Steps sent in the period, under the township they carry. One query."""
         return grouped_counts(region, DustEscalation.objects.filter(within(period, "sent_on"), step=step),
                               n=Count("pk"))
     registry.register(f"risk.dust_escalations_{step}", label, unit=_("times"), higher_is_better=False, fn=figure)
