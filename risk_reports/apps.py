@@ -1,3 +1,5 @@
+from celery.schedules import crontab
+
 from portal import appconfig
 
 
@@ -6,6 +8,10 @@ class RiskReportsConfig(appconfig.PortalAppConfig):
     verbose_name = "风险报告与常安码"
     # /risk/ for the pages; /c/<token>/ is what a Changan code's QR opens (short, so the QR stays coarse)
     urls = {"risk/": "risk_reports.urls", "c/": "risk_reports.urls_scan"}
+    periodic_jobs = {
+        # dust cleaning (issue 11 item 2): after midnight, the day that just ended
+        "dust-escalate": {"task": "risk_reports.dust_escalate", "schedule": crontab(hour=0, minute=20)},
+    }
 
     def ready(self):
         from auditlog.registry import auditlog
@@ -16,5 +22,8 @@ class RiskReportsConfig(appconfig.PortalAppConfig):
 
         # the dictionary, the grading rules, points, codes and shifts are audited; scans are records in
         # their own right (issue 9 item 4) and are not written to the trail one by one
+        # dust cleaning (issue 11 item 2): message kinds, the nightly task, figures, pages' registries
+        from . import dossier_dust, figures_dust, kinds_dust, menu_dust, tasks_dust, todos_dust  # noqa: F401
+
         for model in (RiskCategory, GradingScale, GradingBand, RiskPoint, ChanganCode, ShiftSchedule):
             auditlog.register(model)

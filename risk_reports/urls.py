@@ -1,4 +1,5 @@
 """/risk/: each area of the app keeps its own URL module; names live in one namespace."""
+from . import urls_dust  # dust cleaning (issue 11 item 2)
 from . import urls_codes, urls_dictionary, urls_figures, urls_points, urls_scans
 
 app_name = "risk_reports"
@@ -9,4 +10,5 @@ urlpatterns = [
     *urls_codes.urlpatterns,       # Changan codes, their QR and the label sheets
     *urls_scans.urlpatterns,       # the scan records
     *urls_figures.urlpatterns,     # the risk figures per region and period
+    *urls_dust.urlpatterns,        # dust cleaning (issue 11 item 2)
 ]

@@ -64,6 +64,12 @@ def scan(request, token):
     try:
         code = scan_code(user=user, token=token)
     except CodeRefused:
+        # dust cleaning (issue 11 item 2): a key dust site's code opens the day's photo upload
+        from . import views_dust
+        from .services.dust import dust_site_exists
+
+        if dust_site_exists(token):
+            return views_dust.dust_upload_page(request, token)
         return _refused(request)
     point = code.point
     if not scope.can(user, caps.SCAN, point, in_scope=True):

@@ -16,3 +16,9 @@ router.register("risk-points", RiskPointViewSet, basename="risk-point")
 router.register("shift-schedules", ShiftScheduleViewSet, basename="shift-schedule")
 router.register("changan-codes", ChanganCodeViewSet, basename="changan-code")
 router.register("scans", ScanViewSet, basename="scan")
+
+# dust cleaning (issue 11 item 2)
+from .dust import DustSiteViewSet, DustUploadViewSet  # noqa: E402
+
+router.register("dust-sites", DustSiteViewSet, basename="dust-site")
+router.register("dust-uploads", DustUploadViewSet, basename="dust-upload")
