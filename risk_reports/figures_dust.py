@@ -7,8 +7,7 @@ rate kept at 100 %), registered in ``portal.figures.registry``.
 - the upload rate: days with a counting photo (not sent back; at most one a site-day) ÷ site-days;
 - escalations, flagged and sent-back photos under the township they carry (at the time).
 """
-from django.db.models import Count, IntegerField, Q, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Func, IntegerField, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,26 @@ from .models import DustEscalation, DustSite, DustUpload
 
 T = DustSite._meta.db_table
 SITE = {"township": "enterprise__township", "village": "enterprise__village"}
+
+
+class _AliveDays(Func):
+    """The days ``[first, last]`` a site is alive: a site retired on day R is alive until R - 1. Date
+    arithmetic is spelled differently by PostgreSQL and SQLite (the embedded default)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, first, last):
+        super().__init__()
+        self.first, self.last = first, last
+
+    def as_sql(self, compiler, connection, **extra):
+        return (f'LEAST(%s::date, COALESCE("{T}"."retired_on" - 1, %s::date))'
+                f' - GREATEST(%s::date, "{T}"."created_on") + 1'), [self.last, self.last, self.first]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return (f'CAST(julianday(MIN(%s, COALESCE(date("{T}"."retired_on", \'-1 day\'), %s)))'
+                f' - julianday(MAX(%s, "{T}"."created_on")) + 1 AS INTEGER)'), [
+            self.last.isoformat(), self.last.isoformat(), self.first.isoformat()]
 
 
 def _last_day(period):
@@ -49,9 +68,7 @@ def dust_upload_rate(region, period):
     first, last = period.start, _last_day(period)
     if last < first:
         return {}
-    # a site retired on day R is alive until R - 1; date minus date is a whole number of days
-    span = RawSQL(f'LEAST(%s::date, COALESCE("{T}"."retired_on" - 1, %s::date)) - GREATEST(%s::date, "{T}"."created_on") + 1',
-                  (last, last, first), output_field=IntegerField())
+    span = _AliveDays(first, last)
     days = grouped_counts(region, _sites(first, last), n=Sum(span), **SITE)
     uploaded = grouped_counts(
         region, DustUpload.objects.filter(sent_back_at__isnull=True, day__gte=first, day__lte=last),
