@@ -24,6 +24,8 @@ class RiskReportsConfig(appconfig.PortalAppConfig):
         # their own right (issue 9 item 4) and are not written to the trail one by one
         # dust cleaning (issue 11 item 2): message kinds, the nightly task, figures, pages' registries
         from . import dossier_dust, figures_dust, kinds_dust, menu_dust, tasks_dust, todos_dust  # noqa: F401
+        # risk reports (issue 11 item 1): API, the enterprise page's section, figures, menu, to-dos
+        from . import api_reports, dossier_reports, figures_reports, menu_reports, todos_reports  # noqa: F401
 
         for model in (RiskCategory, GradingScale, GradingBand, RiskPoint, ChanganCode, ShiftSchedule):
             auditlog.register(model)

@@ -1,5 +1,6 @@
 """/risk/: each area of the app keeps its own URL module; names live in one namespace."""
 from . import urls_dust  # dust cleaning (issue 11 item 2)
+from . import urls_reports  # risk reports (issue 11 item 1)
 from . import urls_codes, urls_dictionary, urls_figures, urls_points, urls_scans
 
 app_name = "risk_reports"
@@ -11,4 +12,5 @@ urlpatterns = [
     *urls_scans.urlpatterns,       # the scan records
     *urls_figures.urlpatterns,     # the risk figures per region and period
     *urls_dust.urlpatterns,        # dust cleaning (issue 11 item 2)
+    *urls_reports.urlpatterns,     # risk reports (issue 11 item 1)
 ]

@@ -9,10 +9,15 @@ from .scans import PointHazard, Scan, ScanCycle
 # dust cleaning (issue 11 item 2)
 from .dust import DustEscalation, DustSite, DustUpload, DutyRoster, EscalationStep, FlagReason  # noqa: E402
 
+# risk reports (issue 11 item 1)
+from .reports import ModelEnterprise, ReportKind, ReportState, RiskReport, RiskReportItem  # noqa: E402
+
 __all__ = [
     "ACCIDENT_TYPE_CODES", "MEASURE_KIND_CODES", "METHOD_FACTORS", "CheckCycle", "GradingBand", "GradingMethod",
     "GradingScale", "RiskCategory", "RiskLevel", "plain",
     "ChanganCode", "GradingBasis", "RiskPoint", "ShiftSchedule",
     "PointHazard", "Scan", "ScanCycle",
     "DustEscalation", "DustSite", "DustUpload", "DutyRoster", "EscalationStep", "FlagReason",
+    # risk reports (issue 11 item 1)
+    "ModelEnterprise", "ReportKind", "ReportState", "RiskReport", "RiskReportItem",
 ]

@@ -18,6 +18,7 @@ from ..models import (METHOD_FACTORS, ChanganCode, CheckCycle, GradingBasis, Gra
                       ShiftSchedule, plain)
 from .codes import code_issue, code_revoke
 from .grading import risk_grade
+from .reports import change_report_offer
 
 
 def grading_of(*, basis, values=None, level=None, level_reason=""):
@@ -139,6 +140,7 @@ def point_grade(*, point, by, basis, values=None, level=None, level_reason=""):
     scope.require(by, caps.MANAGE_RISK_POINTS, point)
     point = _locked(point)
     _require_live(point)
+    old_level = point.level
     for name, value in grading_of(basis=basis, values=values, level=level, level_reason=level_reason).items():
         setattr(point, name, value)
     point.graded_on = timezone.localdate()
@@ -146,6 +148,7 @@ def point_grade(*, point, by, basis, values=None, level=None, level_reason=""):
     _clean(point)
     point.save(update_fields=["basis", "grading_values", "score", "level", "level_reason", "graded_on", "graded_by",
                               "updated_at"])
+    change_report_offer(point=point, old_level=old_level)  # risk reports (issue 11 item 1)
     return point
 
 
