@@ -10,14 +10,16 @@ from rest_framework.response import Response
 from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.api import router
-from portal.api_common import PARSERS, call_service
+from portal.api_common import PARSERS, call_service, enum_field
 
 from .api.points import managed_enterprise
-from .models import ReportKind, RiskReport, RiskReportItem
+from .models import ReportKind, ReportState, RiskLevel, RiskReport, RiskReportItem
 from .services import reports as services
 
 
 class RiskReportItemSerializer(serializers.ModelSerializer):
+    level = enum_field(RiskLevel, "RiskLevelEnum", read_only=True)
+
     class Meta:
         model = RiskReportItem
         fields = ["id", "point", "name", "area", "level", "basis", "score", "factors", "accident_types", "measures",
@@ -28,6 +30,8 @@ class RiskReportItemSerializer(serializers.ModelSerializer):
 class RiskReportSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     items = RiskReportItemSerializer(many=True, read_only=True)
+    kind = enum_field(ReportKind, "RiskReportKindEnum", read_only=True)
+    state = enum_field(ReportState, "RiskReportStateEnum", read_only=True)
 
     class Meta:
         model = RiskReport
@@ -36,13 +40,13 @@ class RiskReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DraftSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ReportKind.choices)
+class ReportDraftSerializer(serializers.Serializer):
+    kind = enum_field(ReportKind, "RiskReportKindEnum")
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReportReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
@@ -63,11 +67,11 @@ class RiskReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def _detail(self, report, code=status.HTTP_200_OK):
         return Response(RiskReportSerializer(self.get_queryset().get(pk=report.pk)).data, status=code)
 
-    @extend_schema(request=DraftSerializer, responses={201: RiskReportSerializer},
+    @extend_schema(request=ReportDraftSerializer, responses={201: RiskReportSerializer},
                    description="Draft a report of the user's enterprise; it shows the live points until submitted.")
     def create(self, request, *args, **kwargs):
         enterprise = managed_enterprise(request)
-        serializer = DraftSerializer(data=request.data)
+        serializer = ReportDraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = call_service(services.report_draft, enterprise=enterprise, by=request.user,
                               **serializer.validated_data)
@@ -89,12 +93,12 @@ class RiskReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         call_service(services.report_accept, report=report, by=request.user)
         return self._detail(report)
 
-    @extend_schema(request=ReturnSerializer, responses={200: RiskReportSerializer}, filters=False,
+    @extend_schema(request=ReportReturnSerializer, responses={200: RiskReportSerializer}, filters=False,
                    description="Return a submitted report with a reason (its township or the bureau).")
     @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
     def return_report(self, request, pk=None):
         report = scope.get_for(request.user, self.get_queryset(), caps.SUPERVISE, pk=pk)
-        serializer = ReturnSerializer(data=request.data)
+        serializer = ReportReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         call_service(services.report_return, report=report, by=request.user, **serializer.validated_data)
         return self._detail(report)
