@@ -78,13 +78,14 @@ def regions():
 
 def figures_pass(names, city, districts, period):
     """Every figure for each district's townships and, rolled up from them, for the city's districts,
-    as the quarter's snapshot computes them (``portal.assessments``): per district, the figures in
-    one ``registry.batch`` (passes the figures share run once)."""
+    as the quarter's snapshot computes them (``portal.assessments``), in one
+    ``registry.batch(over=city)``: passes the figures share run once, and a widened pass (the
+    scans by township, the done cycles) once for the whole city."""
     from portal.figures import registry
 
     totals = {}
-    for district in districts:
-        with registry.batch():
+    with registry.batch(over=city):
+        for district in districts:
             for name in names:
                 figure = registry.get(name)
                 values = figure(district, period)

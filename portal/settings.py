@@ -142,6 +142,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif env("DB_JIT", "off") == "off":
+    # PostgreSQL's JIT compiles a plan whose estimated cost is high: every figure over a quarter's
+    # scans is, and compiling took longer than running (10 s of JIT for a 7 s statement at the
+    # seeds' scale, bench/README.md). The portal's statements are short-lived and re-planned each
+    # time, so the compiled code is never reused: off unless DB_JIT=on.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

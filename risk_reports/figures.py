@@ -22,7 +22,7 @@ from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Status
-from grid.models import Region, child_path_expr
+from grid.models import Region
 from inspections.models import Hazard, HazardSource
 from portal.figures import registry
 from portal.figures.queries import child_path, grouped_counts, grouped_rates, under, within
@@ -61,25 +61,41 @@ def _producing(region):
 
 
 # -- using the code ---------------------------------------------------------------------------------------------------
+@registry.shared(widen=True)
+def _scans_by_township(region, period):
+    """``{path: {enterprise_id: whether its principal scanned}}`` for the scans in the period
+    under the townships of ``region`` (above a township), every unit down to the townships
+    present. Two queries: the units, then the scans grouped by (township, enterprise) — a parallel hash
+    aggregate on plain columns, where a COUNT(DISTINCT) per child sorts every scan. Widened in a
+    ``batch(over=city)``: one pass for the city serves each district."""
+    units = list(_units_under(region).values_list("pk", "path", "level"))
+    out = {path: {} for _pk, path, _level in units}
+    townships = {pk: path for pk, path, level in units if level == Region.Level.TOWNSHIP}
+    rows = (_scans(period).filter(township_id__in=list(townships)).values_list("township_id", "enterprise_id")
+            .annotate(principal=Count("pk", filter=Q(by_principal=True))).order_by())
+    for township, enterprise_id, n in rows:
+        out[townships[township]][enterprise_id] = n > 0
+    return out
+
+
 @registry.shared
 def _scanning_enterprises(region, period):
     """``{child: {enterprise_id: whether its principal scanned}}`` for the enterprises with a scan in
-    the period, under the township of the scan; every child present. Above a township, two queries:
-    the townships under ``region`` with their child, then the scans grouped by (township,
-    enterprise) — a parallel hash aggregate on plain columns, where a COUNT(DISTINCT) per child
-    sorts every scan. Below a township (villages), one query grouped by (child, enterprise)."""
-    principal = Count("pk", filter=Q(by_principal=True))
-    if region.level == Region.Level.TOWNSHIP:
-        out = {child: {} for child in region.children.values_list("path", flat=True)}
-        rows = (_scans(period).filter(township=region).annotate(child=child_path(region))
-                .values_list("child", "enterprise_id").annotate(principal=principal).order_by())
-    else:
-        townships = Region.objects.filter(path__startswith=region.path, level=Region.Level.TOWNSHIP)
-        child_of = dict(townships.annotate(child=child_path_expr(region, "path")).values_list("pk", "child"))
-        out = {child: {} for child in child_of.values()}
-        rows = ((child_of[township], enterprise_id, n) for township, enterprise_id, n in
-                _scans(period).filter(township_id__in=list(child_of)).values_list("township_id", "enterprise_id")
-                .annotate(principal=principal).order_by())
+    the period, under the township of the scan; every child present. Above a township, from
+    ``_scans_by_township`` (two queries; an enterprise that scanned under two townships of one
+    child counts once). Below a township (villages), one query grouped by (child, enterprise)."""
+    if region.level != Region.Level.TOWNSHIP:
+        out = {}
+        for child, parts in registry.part_of(region, _scans_by_township(region, period)).items():
+            merged = out.setdefault(child, {})
+            for enterprises in parts:
+                for enterprise_id, principal in enterprises.items():
+                    merged[enterprise_id] = merged.get(enterprise_id, False) or principal
+        return out
+    out = {child: {} for child in region.children.values_list("path", flat=True)}
+    rows = (_scans(period).filter(township=region).annotate(child=child_path(region))
+            .values_list("child", "enterprise_id").annotate(principal=Count("pk", filter=Q(by_principal=True)))
+            .order_by())
     for child, enterprise_id, n in rows:
         enterprises = out.setdefault(child, {})
         enterprises[enterprise_id] = enterprises.get(enterprise_id, False) or n > 0
@@ -110,23 +126,57 @@ def principal_participation(region, period):
 
 
 # -- risk points ------------------------------------------------------------------------------------------------------
-@registry.shared
-def _points_by_level(region, period):
-    """``{child: {level: n}}`` of the points alive at the period's end, every child present: one
-    grouped statement (the children at zero ``UNION ALL``-ed, as ``grouped_counts`` does) that the
-    five point counts share inside a ``registry.batch``."""
-    rows = (_points(period).filter(under(region, "enterprise__township"))
-            .annotate(child=child_path(region, township="enterprise__township")).values_list("child", "level")
-            .annotate(n=Count("pk")).order_by())
-    children = (region.children.order_by().annotate(child=F("path"), no_level=Value("", output_field=CharField()),
-                                                    n=Value(0, output_field=IntegerField()))
-                .values_list("child", "no_level", "n"))
+def _units_under(region):
+    """The regions under ``region`` down to its townships (not villages): the keys of a widened
+    helper, so that a child with no township yet still shows a zero."""
+    return Region.objects.filter(path__startswith=region.path, path__gt=region.path).exclude(
+        level=Region.Level.VILLAGE)
+
+
+def _zero_levels(regions):
+    """``regions`` as rows ``(path, "", 0)``, to ``UNION ALL`` with counts by (path, level)."""
+    return (regions.order_by().annotate(child=F("path"), no_level=Value("", output_field=CharField()),
+                                        n=Value(0, output_field=IntegerField()))
+            .values_list("child", "no_level", "n"))
+
+
+def _by_level(rows):
     out = {}
-    for child, level, n in rows.union(children, all=True):
+    for child, level, n in rows:
         counts = out.setdefault(child, {})
         if level:
             counts[level] = n
     return out
+
+
+@registry.shared(widen=True)
+def _points_by_township(region, period):
+    """``{path: {level: n}}`` of the points alive at the period's end under the townships of
+    ``region`` (above a township), every unit down to the townships present. One statement; widened in a
+    ``batch(over=city)``."""
+    rows = (_points(period).filter(under(region, "enterprise__township"))
+            .values_list("enterprise__township__path", "level").annotate(n=Count("pk")).order_by())
+    return _by_level(rows.union(_zero_levels(_units_under(region)), all=True))
+
+
+@registry.shared
+def _points_by_level(region, period):
+    """``{child: {level: n}}`` of the points alive at the period's end, every child present: one
+    grouped statement (the children at zero ``UNION ALL``-ed, as ``grouped_counts`` does) that the
+    five point counts share inside a ``registry.batch``; above a township, summed from
+    ``_points_by_township``."""
+    if region.level != Region.Level.TOWNSHIP:
+        out = {}
+        for child, parts in registry.part_of(region, _points_by_township(region, period)).items():
+            counts = out.setdefault(child, {})
+            for levels in parts:
+                for level, n in levels.items():
+                    counts[level] = counts.get(level, 0) + n
+        return out
+    rows = (_points(period).filter(under(region, "enterprise__township"))
+            .annotate(child=child_path(region, township="enterprise__township")).values_list("child", "level")
+            .annotate(n=Count("pk")).order_by())
+    return _by_level(rows.union(_zero_levels(region.children.all()), all=True))
 
 
 def points(region, period):

@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from enterprises.models import STATE_KINDS, Enterprise, EnterpriseChange, Status
 from grid.models import Region
+from portal.figures import registry
 from portal.figures.queries import child_path
 from portal.figures.registry import Rate
 from portal.rules.services import threshold
@@ -192,11 +193,12 @@ class _CycleStop(Func):
 _CYCLE_STOP = _CycleStop()
 
 
-def tally(period, *, region=None, enterprise=None):
+def tally(period, *, region=None, enterprise=None, by_township=False):
     """``{enterprise_id: Tally}`` for the points of the enterprises under ``region`` (by their
     current township), or of one ``enterprise``: due and done cycles in ``period`` as of now, each
-    enterprise under its child region of ``region`` (None for one enterprise). Enterprises without
-    a point alive in the period are absent. Three queries."""
+    enterprise under its child region of ``region`` (its township's path with ``by_township``;
+    None for one enterprise). Enterprises without a point alive in the period are absent. Three
+    queries."""
     now = _now()
     today = now.astimezone(tz()).date()
     start, stop = period.start, period.end + ONE_DAY
@@ -207,7 +209,8 @@ def tally(period, *, region=None, enterprise=None):
     else:
         enterprises = Enterprise.objects.filter(township__path__startswith=region.path)
         where = Q(enterprise__township__path__startswith=region.path)
-        child = child_path(region, township="enterprise__township", village="enterprise__village")
+        child = (F("enterprise__township__path") if by_township else
+                 child_path(region, township="enterprise__township", village="enterprise__village"))
 
     spans_of = _history(enterprises, period)                                    # query 1
     partial = set(spans_of)
@@ -293,13 +296,28 @@ def _counts(row, spans_of, schedules, now):
     return True
 
 
+@registry.shared(widen=True)
+def _tally_by_township(region, period):
+    """``tally`` of the enterprises under ``region`` (above a township), each under its township's
+    path: widened in a ``registry.batch(over=city)``, the city's done cycles are read once for all
+    its districts instead of once per district (each district's share lies on pages spread over
+    the whole table)."""
+    return tally(period, region=region, by_township=True)
+
+
 def overdue_rates(region, period):
     """``{child: Rate(overdue, due)}`` of ``region``'s children: the unit's overdue cycles over its
     due cycles, summed over its points. Children without a due cycle are absent. Three queries."""
     out = {}
-    for entry in tally(period, region=region).values():
+    if region.level == Region.Level.TOWNSHIP:
+        entries = ((entry.child, entry) for entry in tally(period, region=region).values())
+    else:
+        length = region.child_path_length()
+        entries = ((entry.child[:length], entry) for entry in _tally_by_township(region, period).values()
+                   if entry.child.startswith(region.path))
+    for child, entry in entries:
         if entry.due:
-            out[entry.child] = out[entry.child] + entry.rate if entry.child in out else entry.rate
+            out[child] = out[child] + entry.rate if child in out else entry.rate
     return out
 
 

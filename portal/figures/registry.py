@@ -139,12 +139,17 @@ _batch = contextvars.ContextVar("figures_batch", default=None)
 
 
 @contextmanager
-def batch():
+def batch(over=None):
     """Inside it, a pass several figures read (a ``shared`` helper: the scans grouped by enterprise
     for both "enterprises using the code" and "principal participation") runs once per region and
     period instead of once per figure. ``table`` and the quarter's snapshot compute inside one;
-    outside, every figure runs its own queries (what its tests pin). Nested batches share the outer one."""
-    token = _batch.set({}) if _batch.get() is None else None
+    outside, every figure runs its own queries (what its tests pin). Nested batches share the outer one.
+
+    ``over``: a region whose descendants the batch will ask about (a city, then each of its
+    districts). A helper declared ``shared(widen=True)`` then runs once over all of ``over`` and
+    serves every region under it its part: one pass over a quarter's scans instead of one per
+    district, each of which reads pages spread over the whole table."""
+    token = _batch.set({_OVER: over}) if _batch.get() is None else None
     try:
         yield
     finally:
@@ -152,19 +157,46 @@ def batch():
             _batch.reset(token)
 
 
-def shared(fn):
+_OVER = object()  # the batch's key for its ``over`` region
+
+
+def shared(fn=None, *, widen=False):
     """Decorate a helper ``fn(region, period, *args)`` that several figures call: inside ``batch()``
-    its result is computed once per arguments and handed to each (read it, never change it)."""
+    its result is computed once per arguments and handed to each (read it, never change it).
+
+    ``widen=True`` (a helper whose result is keyed by township, so a region under the one it ran
+    for can take its part: ``part_of``): inside ``batch(over=...)``, a call for a region above the
+    townships under ``over`` runs the helper for ``over`` instead."""
+    if fn is None:
+        return functools.partial(shared, widen=widen)
+
     @functools.wraps(fn)
     def wrapper(region, period, *args):
         cache = _batch.get()
         if cache is None:
             return fn(region, period, *args)
+        over = cache.get(_OVER)
+        if (widen and over is not None and region.level != region.Level.TOWNSHIP
+                and region.path.startswith(over.path)):
+            region = over
         key = (fn.__module__, fn.__qualname__, region.pk, region.path, period, args)
         if key not in cache:
             cache[key] = fn(region, period, *args)
         return cache[key]
     return wrapper
+
+
+def part_of(region, by_path):
+    """From ``{path: value}`` (a widened helper's result, keyed by the regions it covers),
+    ``{child_path: [values]}`` for the children of ``region``, each with the values of the regions
+    under it (itself included): paths are fixed-width segments, so the child of ``region`` a region
+    lies under is a prefix of its path."""
+    length = region.child_path_length()
+    out = {}
+    for path, value in by_path.items():
+        if len(path) >= length and path.startswith(region.path):
+            out.setdefault(path[:length], []).append(value)
+    return out
 
 
 def register(name, label=None, unit="", higher_is_better=True, fn=None, *, kind=COUNT, param=None, threshold=""):

@@ -352,3 +352,24 @@ def test_a_transferred_enterprise_takes_its_points_and_cycles_scans_stay(city):
     # 甲一 1 of 7; 甲二 6 + 6 of 11 + 15
     assert rates("risk.overdue_rate", city.a) == {"甲一镇": (1, 7), "甲二镇": (12, 26), "甲三镇": (2, 7)}
     assert values("risk.enterprises_using", city.a) == {"甲一镇": 2, "甲二镇": 2, "甲三镇": 1}
+
+
+def test_a_batch_over_the_city_gives_each_district_what_it_computes_alone(city, django_assert_max_num_queries):
+    """``registry.batch(over=city)`` (the benchmark's and a city-wide pass's way): the scans, points
+    and done cycles are read once for the city, and each district gets exactly the values it gets
+    when asked alone — the widened pass changes the cost, never a figure."""
+    names = [f.name for f in registry.all("risk") if f.resolve is None]
+    alone = {(name, d.path): registry.get(name)(d, Q3) for name in names for d in (city.a, city.b)}
+    alone.update({(name, city.city.path): registry.get(name)(city.city, Q3) for name in names})
+    widened = {}
+    with registry.batch(over=city.city):
+        for region in (city.city, city.a, city.b):
+            for name in names:
+                widened[(name, region.path)] = registry.get(name)(region, Q3)
+        # the second district's widened passes come from the cache: the overdue rate's three
+        # queries and the scans' two are not run again
+        with django_assert_max_num_queries(0):
+            for name in ("risk.enterprises_using", "risk.principal_participation", "risk.points",
+                         "risk.points_red", "risk.overdue_rate"):
+                registry.get(name)(city.b, Q3)
+    assert widened == alone
