@@ -132,6 +132,7 @@ def _clean_answers(items, answers, photos):
             continue
         if result not in Result.values:
             errors.append(_("Item %(code)s: the result is pass, fail or not applicable.") % {"code": code})
+            found[code] = None  # answered, wrongly: not missing too
             continue
         if result == Result.FAIL and not note:
             errors.append(_("Item %(code)s fails: say what is wrong.") % {"code": code})
