@@ -35,3 +35,5 @@ class InspectionsConfig(appconfig.PortalAppConfig):
         # the self-check lists: export, figures, paragraph, to-dos and their menu entry
         from . import (exports_self_checks, figures_self_checks, paragraphs_self_checks,  # noqa: F401
                        todos_self_checks)
+        from .models import SelfCheckList
+        auditlog.register(SelfCheckList)
