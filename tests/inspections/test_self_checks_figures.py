@@ -104,3 +104,9 @@ def test_below_a_township_by_village(world, month):
     sent = figures.self_checks_sent(world.hutang, OCTOBER)
     # the machine works lies in 湖塘村; the textile works in no village (key None)
     assert (sent[world.village.path], sent[None]) == (1, 1)
+
+
+def test_a_period_without_a_list_sent_has_no_self_check_paragraph(world, month):
+    table = registry.table(["inspections.self_checks_sent", "inspections.self_checks_done",
+                            "inspections.self_check_rate"], world.wujin, Period.month(2026, 8))
+    assert "inspections.self_checks" not in {p.key for p, _t in paragraphs.build(table)}
