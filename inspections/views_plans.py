@@ -32,6 +32,7 @@ from .filters import PlanFilter
 from .forms_plans import (CampaignFilter, CampaignForm, FilterItemsForm, ManualItemsForm, PlanForm, PlanItemFilter,
                           PlanRosterFilter, SampleItemsForm, TargetFilter, planning_regions)
 from .models import Campaign, CheckingLevel, Inspection, InspectionPlan, PlanItem
+from .views_self_checks import campaign_self_checks
 
 PREVIEW_SIZE = 20
 
@@ -358,6 +359,7 @@ def campaign_detail(request, pk):
         "target_count": campaign.targets.count(), "filter": _styled(targets),
         "page": paginate(request, targets.qs.order_by("township__path", "name", "pk")),
         "query": query_without(request, "page"),
+        **campaign_self_checks(user, campaign),
     })
 
 

@@ -16,3 +16,8 @@ router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("hazards", HazardViewSet, basename="hazard")
 router.register("penalties", PenaltyViewSet, basename="penalty")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+
+# self-check lists (issue 11 item 4)
+from .self_checks import SelfCheckViewSet  # noqa: E402
+
+router.register("self-checks", SelfCheckViewSet, basename="self-check")

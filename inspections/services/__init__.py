@@ -10,3 +10,5 @@ from .penalties import penalty_create, penalty_set_status  # noqa: F401
 from .plans import (campaign_create, campaign_not_cleared, campaign_targets_add,  # noqa: F401
                     cross_inspection_grant, done_items, plan_completion, plan_create, plan_item_remove,
                     plan_items_add, plan_items_overdue, plan_items_sample)
+from .self_checks import (self_check_checklists, self_check_items, self_check_missing,  # noqa: F401
+                          self_check_result, self_check_send, self_check_submit)
