@@ -10,6 +10,8 @@ the notice knowing no app).
   and accepted, the enterprises that owed the periodic report and those still missing it (only in a
   period holding the deadline), the zero reports (对重点行业领域但风险报告数量为 0 的企业开展全覆盖检查)
   and the model enterprises.
+
+A region with nothing to say (no key dust site; no report owed, sent or marked) gets no paragraph.
 """
 from portal.figures import paragraphs
 
@@ -20,8 +22,8 @@ REPORTS = ["risk.reports_due", "risk.reports_submitted", "risk.reports_accepted"
 
 
 def dust_cleaning(v):
-    if not v["risk.dust_sites"].raw and v["risk.dust_upload_rate"].denominator.raw in (None, 0):
-        return f"{v.period}，{v.scope}尚无登记的重点粉尘场所。"
+    if not v["risk.dust_sites"].raw and not v["risk.dust_upload_rate"].denominator.raw:
+        return ""  # no key dust site in the region: no paragraph
     rate = v["risk.dust_upload_rate"]
     kept = "保持" if rate.raw is not None and rate.raw >= 100 else "为"
     return (f"{v.period}，{v.scope}督促涉爆粉尘企业{v['risk.dust_sites']}处重点粉尘场所开展粉尘清扫工作；"
@@ -33,6 +35,8 @@ def dust_cleaning(v):
 
 
 def risk_reports(v):
+    if not any(v[name].raw for name in REPORTS):
+        return ""  # nothing reported, owed or marked in the period: no paragraph
     due = v["risk.reports_due"].raw
     owed = (f"应完成年度风险报告企业{v['risk.reports_due']}家，截至报告期限仍有{v['risk.reports_missing']}家未报告；"
             if due else "")
