@@ -94,8 +94,10 @@ def _day(raw):
 def dust_site_retire(request, pk):
     """Retire a site from a given day (its principal or safety manager): a confirmation page, then
     the service; out of scope 404, a reader 403, bad input the service's message with nothing changed."""
-    if (answer := _login(request)) is not None:
-        return answer
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not scope.holds(request.user, caps.VIEW_RISK):
+        raise Http404  # a role that sees no dust site finds none (as the API)
     site = scope.get_for(request.user, DustSite.objects.select_related("enterprise"), caps.MANAGE_RISK_POINTS,
                          message=str(svc.MANAGERS_ONLY), pk=pk)
     errors, status = [], 200
