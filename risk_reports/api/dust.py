@@ -49,8 +49,9 @@ class DustUploadSubmitSerializer(serializers.Serializer):
 
 
 class DustSiteRetireSerializer(serializers.Serializer):
-    retired_on = serializers.DateField(required=False, allow_null=True,
-                                       help_text="The first day the site is no longer a key dust site (default: today).")
+    retired_on = serializers.DateField(
+        required=False, allow_null=True,
+        help_text="The first day the site is no longer a key dust site (default: today).")
 
 
 class DustSiteViewSet(viewsets.ReadOnlyModelViewSet):

@@ -39,7 +39,8 @@ def test_the_list_links_to_the_page_which_retires(client, world, site):
     assert _retired(site) == datetime.date(2026, 11, 14)
     # its code opens nothing, it is off the list, and it is not escalated
     assert client.get(f"/c/{site.token}/").status_code == 404
-    assert f"/risk/dust/{site.pk}/retire/" not in client.get(f"/risk/dust/?enterprise={world.e_hutang.pk}").content.decode()
+    listing = client.get(f"/risk/dust/?enterprise={world.e_hutang.pk}").content.decode()
+    assert f"/risk/dust/{site.pk}/retire/" not in listing
     assert dust_escalate(day=TODAY - DAY) == {1: 0, 3: 0, 7: 0}
 
 
