@@ -699,3 +699,7 @@ def risk_build(ctx):
 
 
 register("risk_reports", risk_build, order=ORDER, populated=lambda: RiskPoint.objects.exists())
+
+
+# issue 11's demo (risk reports, dust cleaning) registers its own generator, after this one
+from . import demo_dust_reports  # noqa: E402,F401

@@ -14,3 +14,6 @@ paragraphs.register(
               "{risk.points_orange}处、一般风险{risk.points_yellow}处、低风险{risk.points_blue}处），扫码自查排查隐患"
               "{risk.scan_hazards}条；风险逾期率为{risk.overdue_rate}，企业主要负责人参与率为"
               "{risk.principal_participation}。"))
+
+# issue 11: dust cleaning's and risk reports' paragraphs, in their own module
+from . import paragraphs_dust_reports  # noqa: E402,F401

@@ -5,6 +5,7 @@ from . import views_dust
 
 urlpatterns = [
     path("dust/", views_dust.dust_sites, name="dust_sites"),
+    path("dust/<int:pk>/retire/", views_dust.dust_site_retire, name="dust_site_retire"),
     path("dust/codes/", views_dust.dust_codes, name="dust_codes"),
     path("dust/review/", views_dust.dust_review, name="dust_review"),
     path("dust/verifications/", views_dust.dust_escalations, name="dust_escalations"),

@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_date, parse_datetime
@@ -74,6 +75,48 @@ def dust_sites(request):
     return render(request, "risk_reports/dust_sites.html", {
         "page": page, "enterprise": enterprise, "can_register": can_register, "errors": errors,
         "today": timezone.localdate()})
+
+
+def _day(raw):
+    """A YYYY-MM-DD day, None when empty; ``ValidationError`` when not a day."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        day = parse_date(raw)
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValidationError({"retired_on": _("Give the day the site was retired (YYYY-MM-DD).")})
+    return day
+
+
+def dust_site_retire(request, pk):
+    """Retire a site from a given day (its principal or safety manager): a confirmation page, then
+    the service; out of scope 404, a reader 403, bad input the service's message with nothing changed."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not scope.holds(request.user, caps.VIEW_RISK):
+        raise Http404  # a role that sees no dust site finds none (as the API)
+    site = scope.get_for(request.user, DustSite.objects.select_related("enterprise"), caps.MANAGE_RISK_POINTS,
+                         message=str(svc.MANAGERS_ONLY), pk=pk)
+    errors, status = [], 200
+    today = timezone.localdate()
+    if site.retired_on is not None:
+        errors = [_("This dust site is already retired.")]
+    if request.method == "POST":
+        try:
+            on = _day(request.POST.get("retired_on"))
+            svc.dust_site_retire(site=site, by=request.user, on=on)
+        except ValidationError as exc:
+            errors, status = exc.messages, 400
+        else:
+            messages.success(request, _("Dust site “%(name)s” retired: its code opens nothing any more.")
+                             % {"name": site.name})
+            return redirect(f"{reverse('risk_reports:dust_sites')}?enterprise={site.enterprise_id}")
+    return render(request, "risk_reports/dust_site_retire.html", {
+        "site": site, "errors": errors, "today": today,
+        "retired_on": request.POST.get("retired_on") or today.isoformat()}, status=status)
 
 
 def dust_codes(request):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,8 +99,10 @@ def report_create(request):
 
 
 def _act(request, pk, capability, service, done, **kwargs):
-    if not _allowed(request):
+    if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    if not scope.can(request.user, caps.VIEW_RISK):
+        raise Http404  # a role that sees no report finds none (as the API): 404, not 403
     report = scope.get_for(request.user, RiskReport.objects.all(), capability, pk=pk)
     try:
         service(report=report, by=request.user, **kwargs)

@@ -8,15 +8,17 @@ its ``Idempotency-Key``), the same ``dust_upload_submit`` the page's no-script f
 """
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
-from portal.api_common import PARSERS, ErrorSerializer, error_response
+from portal.api_common import PARSERS, ErrorSerializer, call_service, error_response
 from portal.submissions.api import HEADER
 from portal.submissions.services import KeyReused
 
 from ..models import DustSite, DustUpload
-from ..services.dust import dust_upload_submit
+from ..services.dust import MANAGERS_ONLY, dust_site_retire, dust_upload_submit
 from ..services.scans import CodeRefused
 
 
@@ -46,11 +48,30 @@ class DustUploadSubmitSerializer(serializers.Serializer):
                                        help_text="The photo's own time (EXIF DateTimeOriginal) as the browser read it.")
 
 
+class DustSiteRetireSerializer(serializers.Serializer):
+    retired_on = serializers.DateField(
+        required=False, allow_null=True,
+        help_text="The first day the site is no longer a key dust site (default: today).")
+
+
 class DustSiteViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DustSiteSerializer
+    parser_classes = PARSERS
 
     def get_queryset(self):
         return scope.visible(self.request.user, DustSite.objects.select_related("enterprise").order_by("enterprise", "name"))
+
+    @extend_schema(request=DustSiteRetireSerializer, responses={200: DustSiteSerializer}, filters=False,
+                   description="Retire the site (its enterprise's principal or safety manager): from that day no "
+                               "photo is due and its code opens nothing.")
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def retire(self, request, pk=None):
+        site = scope.get_for(request.user, self.get_queryset(), caps.MANAGE_RISK_POINTS, message=str(MANAGERS_ONLY),
+                             pk=pk)
+        data = DustSiteRetireSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        site = call_service(dust_site_retire, site=site, by=request.user, on=data.validated_data.get("retired_on"))
+        return Response(DustSiteSerializer(site).data)
 
 
 class DustUploadViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -79,12 +79,29 @@ def _sees(user, enterprise):
 
 
 @transaction.atomic
-def dust_site_retire(*, site, by):
+def dust_site_retire(*, site, by, on=None):
+    """Retire a site (demolished, no longer dusty): from ``on`` (default today) it is no longer a key
+    dust site — no photo is due, none is escalated, its code opens nothing. ``on`` is neither in the
+    future nor before the site was registered or the day of its last counting photo."""
     scope.require(by, caps.MANAGE_RISK_POINTS, site, message=MANAGERS_ONLY)
     site = DustSite.objects.select_for_update().get(pk=site.pk)
     if site.retired_on is not None:
         raise ValidationError(_("This dust site is already retired."))
-    site.retired_on = max(timezone.localdate(), site.created_on)
+    today = timezone.localdate()
+    on = on or max(today, site.created_on)
+    if not isinstance(on, datetime.date):
+        raise ValidationError({"retired_on": _("Give the day the site was retired.")})
+    if on > today:
+        raise ValidationError({"retired_on": _("A site cannot be retired on a day still to come.")})
+    if on < site.created_on:
+        raise ValidationError({"retired_on": _("The site was registered on %(day)s: it cannot be retired before.")
+                               % {"day": site.created_on.isoformat()}})
+    last = (DustUpload.objects.filter(site=site, sent_back_at__isnull=True).order_by("-day")
+            .values_list("day", flat=True).first())
+    if last is not None and on <= last:
+        raise ValidationError({"retired_on": _("The site has a cleaning photo of %(day)s: retire it after that day.")
+                               % {"day": last.isoformat()}})
+    site.retired_on = on
     site.save(update_fields=["retired_on"])
     return site
 
