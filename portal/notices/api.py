@@ -129,6 +129,8 @@ class NoticeViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.
                                "registered paragraphs, the problems named by the rules, next steps left to write, a "
                                "ranking table per ranked figure.")
     def create(self, request, *args, **kwargs):
+        if not (scope.holds(request.user, caps.READ_NOTICES) or scope.holds(request.user, caps.ISSUE_NOTICES)):
+            raise Http404("No notices for this role")  # as the pages: a role that reads no notices
         if not scope.holds(request.user, caps.ISSUE_NOTICES):
             raise exceptions.PermissionDenied(_("Your account may not take this step."))
         try:

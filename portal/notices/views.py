@@ -59,6 +59,8 @@ def notice_list(request):
 @require_POST
 def notice_draft(request):
     _readable(request.user)
+    if not scope.holds(request.user, caps.ISSUE_NOTICES):  # a reader who issues none: 403, as in the API
+        raise PermissionDenied(_("Your account may not take this step."))
     form = NoticeDraftForm(request.POST, snapshots=services.draftable_snapshots(request.user))
     if not form.is_valid():
         for errors in form.errors.values():

@@ -2,11 +2,8 @@
 page and the API, for every role of tests/accounts/test_capability_matrix.py, on 武进区's current
 2026 Q3 snapshot: done, invalid, 403 or 404 — and a refusal leaves the notices as they were.
 
-A cell ``a/b`` is the page's answer, then the API's, where the two differ as the notices app is built
-today: its pages answer 404 to a role that reads no notices (``_readable``), its API 403 to one that
-issues none; and the draft page offers a reader who issues none an empty choice of snapshots, so the
-form is invalid (a redirect with the message), where the API refuses with 403. A draft is its issuer's
-until published: the readers below do not see it (404)."""
+The page and the API answer alike: a role that reads no notices gets 404, a reader who issues none
+403. A draft is its issuer's until published: the readers below do not see it (404)."""
 import pytest
 from rest_framework.test import APIClient
 
@@ -23,7 +20,7 @@ ROLES = ["bureau", "inspector", "luoyang", "grid", "principal", "staff", "audito
          "training"]
 MATRIX = """
 action          bureau inspector   luoyang     grid        principal staff   auditor admin   agency  expert  training
-notice_draft    done   invalid/403 invalid/403 invalid/403 404/403   404/403 404/403 404/403 404/403 404/403 404/403
+notice_draft    done   403         403         403         404       404     404     404     404     404     404
 notice_publish  done   404         404         404         404       404     404     404     404     404     404
 """
 EXPECTED = {}
