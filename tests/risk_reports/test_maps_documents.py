@@ -102,7 +102,7 @@ def test_the_four_lists(firm, tmp_path):
                 funds=Decimal("3500"), emergency_plan="停用3号工位")
     hazard_report(enterprise=w.e_hutang, by=w.principal, source="self_check", description="灭火器过期",
                   found_on=datetime.date(2026, 3, 5), deadline=datetime.date(2026, 3, 20))
-    hazard_report(enterprise=w.e_hutang2, by=w.inspector, description="别家企业的隐患",
+    hazard_report(enterprise=w.e_hutang2, by=w.inspector, source="patrol", description="别家企业的隐患",
                   found_on=datetime.date(2026, 11, 3), deadline=datetime.date(2026, 11, 30))
     text, fonts = pdf_text(document_pdf("lists", user=w.principal, enterprise=w.e_hutang), tmp_path)
     for title in ("风险清单", "管控措施清单", "问题隐患清单", "问题隐患整改清单"):
