@@ -699,3 +699,6 @@ def risk_build(ctx):
 
 
 register("risk_reports", risk_build, order=ORDER, populated=lambda: RiskPoint.objects.exists())
+
+# one map, two cards, four lists (issue 11 item 3): the demo floor plans register their own generator
+from . import demo_maps  # noqa: E402,F401
