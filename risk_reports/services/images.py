@@ -33,8 +33,7 @@ def image_check(file, *, limit=None):
 
 
 def _mb(limit):
-    mb = limit / (1024 * 1024)
-    return f"{mb:g}"
+    return f"{round(limit / (1024 * 1024), 2):g}"  # 5 MB as "5", 0.01 MB as "0.01"
 
 
 def image_attach(*, owner, file, by, limit=None):
