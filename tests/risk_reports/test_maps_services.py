@@ -177,3 +177,18 @@ def test_another_enterprises_manager_is_refused(world):
     with pytest.raises(PermissionDenied):
         place(plan, make_point(world.e_hutang, name="行车"), by=other)
     assert state()[0] == before[0] and PointPlacement.objects.count() == 0
+
+
+def test_a_pdf_is_no_dust_photo_either(world):
+    """The shared image check (services.images) refuses a PDF for a dust site's photo too: it used to
+    be stored and then fail at the photo's hash."""
+    from risk_reports.models import DustUpload
+    from tests.risk_reports.dust_factories import make_site
+    from tests.risk_reports.test_dust_upload import submit
+
+    site = make_site(world.e_hutang, "抛光间")
+    pdf = SimpleUploadedFile("清扫.jpg", b"%PDF-1.7\n" + b"0" * 300, content_type="image/jpeg")
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        submit(site, world.staff, pdf)
+    assert "清扫.jpg" in " ".join(exc.value.messages) and "PDF" in " ".join(exc.value.messages)
+    assert DustUpload.objects.count() == 0 and Attachment.objects.count() == 0
