@@ -47,7 +47,7 @@ HAZARD_SOURCE_TEXT = {"inspection": "执法检查", "patrol": "网格巡查", "s
 # the numbers every emergency card ends with (public: fire, ambulance, police)
 ALARM_NUMBERS = [("火警", "119"), ("急救", "120"), ("报警", "110")]
 # the map's drawing area on A4 landscape inside 12 mm margins, under the title and above the key
-MAP_BOX_MM = (273.0, 150.0)
+MAP_BOX_MM = (273.0, 115.0)
 
 
 def file_name(enterprise, kind):
