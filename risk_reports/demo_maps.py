@@ -58,7 +58,8 @@ def _enterprises(ctx):
     if member is not None:
         chosen.append(member.enterprise)
     others = (Enterprise.objects.filter(Exists(significant), status=Status.PRODUCING)
-              .exclude(pk__in=[e.pk for e in chosen]).exclude(Exists(SitePlan.objects.filter(enterprise=OuterRef("pk"))))
+              .exclude(pk__in=[e.pk for e in chosen])
+              .exclude(Exists(SitePlan.objects.filter(enterprise=OuterRef("pk"))))
               .order_by("township__order", "pk"))
     return chosen + list(others[:ENTERPRISES])
 

@@ -84,7 +84,7 @@ def _fit(width, height):
 def map_context(user, enterprise, today):
     """Each live plan with its points numbered in workshop and name order, their class and position
     in mm on the drawn image; the classes' counts over all plans. Three queries."""
-    placements = (PointPlacement.objects.filter(point__in=_points(user, enterprise, today))
+    placements = (scope.visible(user, PointPlacement.objects.filter(point__in=_points(user, enterprise, today)))
                   .select_related("point").order_by("point__area", "point__name", "pk"))
     plans = list(scope.visible(user, SitePlan.objects.filter(enterprise=enterprise, retired_on__isnull=True))
                  .select_related("image").prefetch_related(Prefetch("placements", queryset=placements))

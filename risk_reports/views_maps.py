@@ -90,7 +90,8 @@ def map_page(request, enterprise_id):
               .select_related("point").order_by("point__area", "point__name", "pk")):
         placements.setdefault(p.plan_id, []).append(p)
     today = timezone.localdate()
-    unplaced = list(services.unplaced_points(SitePlan(enterprise=enterprise))) if may_change else []
+    unplaced = (list(scope.visible(user, services.unplaced_points(SitePlan(enterprise=enterprise))))
+                if may_change else [])
     retired = (scope.visible(user, SitePlan.objects.filter(enterprise=enterprise, retired_on__isnull=False))
                .order_by("-retired_on", "site"))
     return render(request, "risk_reports/map_page.html", {

@@ -2,6 +2,7 @@
 retires it, places its points, moves and removes them. Bad input — a renamed non-image, a PDF, a file
 over the threshold, a point outside the plan, another enterprise's point, someone out of scope —
 raises a Chinese message and changes nothing."""
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +11,7 @@ from django.utils import translation
 import pytest
 
 from portal.attachments.models import Attachment
-from portal.rules.services import threshold
+from portal.rules.services import threshold, threshold_create
 from risk_reports.models import PointPlacement, SitePlan
 from risk_reports.services.maps import (placement_create, placement_move, placement_remove, plan_limit,
                                         site_plan_replace, site_plan_retire, site_plan_upload, unplaced_points)
@@ -104,9 +105,6 @@ def test_a_pdf_is_no_floor_plan(world):
 
 
 def test_a_plan_over_the_limit_is_refused(world):
-    from portal.rules.services import threshold_create
-
-    import datetime
     threshold_create(name="risk.floor_plan_max_mb", region=None, value=Decimal("0.01"),
                      effective_from=datetime.date(2026, 1, 1), source="test")
     big = plan_image(100, 100, noise=True)  # a PNG of ~30 KB > 0.01 MB (10.24 KB)
@@ -114,7 +112,8 @@ def test_a_plan_over_the_limit_is_refused(world):
     _refused(lambda: site_plan_upload(enterprise=world.e_hutang, by=world.principal, site="一号厂房", image=big),
              "0.01 MB")
     plan = make_plan(world.e_hutang, world.principal, width=60, height=40)
-    _refused(lambda: site_plan_replace(plan=plan, by=world.principal, image=plan_image(100, 100, noise=True)), "0.01 MB")
+    _refused(lambda: site_plan_replace(plan=plan, by=world.principal, image=plan_image(100, 100, noise=True)),
+             "0.01 MB")
 
 
 @pytest.mark.parametrize("x, y", [("1.2", "0.5"), ("0.5", "-0.1"), ("abc", "0.5"), ("NaN", "0.5"), ("", "")])
@@ -156,7 +155,8 @@ def test_only_the_enterprises_managers_change_its_map(world, who):
     placement = place(plan, point)
     user = getattr(world, who)
     before = state()
-    for call in (lambda: site_plan_upload(enterprise=world.e_hutang, by=user, site="二号厂房", image=plan_image()),
+    for call in (lambda: site_plan_upload(enterprise=world.e_hutang, by=user, site="二号厂房",
+                                          image=plan_image()),
                  lambda: site_plan_replace(plan=plan, by=user, image=plan_image()),
                  lambda: site_plan_retire(plan=plan, by=user),
                  lambda: placement_move(placement=placement, x="0.1", y="0.1", by=user),
