@@ -184,3 +184,32 @@ def test_the_api(firm):
     assert state() == before
     assert boss.delete(f"/api/v1/point-placements/{placement['id']}/").status_code == 204
     assert boss.post(f"/api/v1/site-plans/{plan['id']}/retire/").json()["retired_on"] is not None
+
+
+def test_the_map_page_and_the_map_pdf_ask_a_fixed_number_of_queries(client, firm):
+    """One plan with one point or three plans with four points: the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from risk_reports.documents_maps import map_context
+
+    w = firm
+    login(client, w.principal)
+
+    def count():
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(f"/risk/maps/{w.e_hutang.pk}/").status_code == 200
+        with CaptureQueriesContext(connection) as pdf:
+            map_context(w.principal, w.e_hutang, timezone.localdate())
+        return len(page.captured_queries), len(pdf.captured_queries)
+
+    place(make_plan(w.e_hutang, site="一号厂房"), w.red)
+    small = count()
+    second = make_plan(w.e_hutang, site="二号厂房")
+    place(second, w.blue)
+    place(make_plan(w.e_hutang, site="三号厂房"), make_point(w.e_hutang, name="行车", level="yellow"))
+    place(second, make_point(w.e_hutang, name="叉车", level="orange"))
+    assert count() == small
+    # the map's context: the plans with their placements (2: plans, placements) and the scope's own lookups
+    assert small[1] <= 6
