@@ -26,6 +26,12 @@ class RiskReportsConfig(appconfig.PortalAppConfig):
         from . import dossier_dust, figures_dust, kinds_dust, menu_dust, tasks_dust, todos_dust  # noqa: F401
         # risk reports (issue 11 item 1): API, the enterprise page's section, figures, menu, to-dos
         from . import api_reports, dossier_reports, figures_reports, menu_reports, todos_reports  # noqa: F401
+        # one map, two cards, four lists (issue 11 item 3): API, the enterprise page's section, menu
+        from . import api_maps, dossier_maps, menu_maps  # noqa: F401
+        from .models import PointPlacement, SitePlan
+
+        auditlog.register(SitePlan)
+        auditlog.register(PointPlacement)
 
         for model in (RiskCategory, GradingScale, GradingBand, RiskPoint, ChanganCode, ShiftSchedule):
             auditlog.register(model)

@@ -703,3 +703,5 @@ register("risk_reports", risk_build, order=ORDER, populated=lambda: RiskPoint.ob
 
 # issue 11's demo (risk reports, dust cleaning) registers its own generator, after this one
 from . import demo_dust_reports  # noqa: E402,F401
+# one map, two cards, four lists (issue 11 item 3): the demo floor plans register their own generator
+from . import demo_maps  # noqa: E402,F401

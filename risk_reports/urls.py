@@ -1,6 +1,7 @@
 """/risk/: each area of the app keeps its own URL module; names live in one namespace."""
 from . import urls_dust  # dust cleaning (issue 11 item 2)
 from . import urls_reports  # risk reports (issue 11 item 1)
+from . import urls_maps  # one map, two cards, four lists (issue 11 item 3)
 from . import urls_codes, urls_dictionary, urls_figures, urls_points, urls_scans
 
 app_name = "risk_reports"
@@ -13,4 +14,5 @@ urlpatterns = [
     *urls_figures.urlpatterns,     # the risk figures per region and period
     *urls_dust.urlpatterns,        # dust cleaning (issue 11 item 2)
     *urls_reports.urlpatterns,     # risk reports (issue 11 item 1)
+    *urls_maps.urlpatterns,        # one map, two cards, four lists (issue 11 item 3)
 ]

@@ -60,7 +60,16 @@ def records(world):
             "grading-scales": GradingScale.objects.filter(method="lec").first().pk,
             "grading-bands": GradingBand.objects.filter(method="lec", level="yellow").get().pk,
             "risk-points": point.pk, "changan-codes": point.codes.get().pk, "scans": scan.pk,
-            "problem-rules": ProblemRule.objects.order_by("pk").first().pk}  # a shipped, deployment-wide rule
+            "problem-rules": ProblemRule.objects.order_by("pk").first().pk,  # a shipped, deployment-wide rule
+            **_map_records(world, point)}
+
+
+def _map_records(world, point):
+    """A floor plan with the point placed on it (issue 11 item 3)."""
+    from tests.risk_reports.maps_factories import make_plan, place
+
+    plan = make_plan(world.e_hutang, world.principal)
+    return {"site-plans": plan.pk, "point-placements": place(plan, point).pk}
 
 
 @pytest.fixture(params=["bureau", "principal"])

@@ -12,6 +12,9 @@ from .dust import DustEscalation, DustSite, DustUpload, DutyRoster, EscalationSt
 # risk reports (issue 11 item 1)
 from .reports import ModelEnterprise, ReportKind, ReportState, RiskReport, RiskReportItem  # noqa: E402
 
+# one map, two cards, four lists (issue 11 item 3)
+from .maps import PointPlacement, SitePlan  # noqa: E402
+
 __all__ = [
     "ACCIDENT_TYPE_CODES", "MEASURE_KIND_CODES", "METHOD_FACTORS", "CheckCycle", "GradingBand", "GradingMethod",
     "GradingScale", "RiskCategory", "RiskLevel", "plain",
@@ -20,4 +23,6 @@ __all__ = [
     "DustEscalation", "DustSite", "DustUpload", "DutyRoster", "EscalationStep", "FlagReason",
     # risk reports (issue 11 item 1)
     "ModelEnterprise", "ReportKind", "ReportState", "RiskReport", "RiskReportItem",
+    # one map, two cards, four lists (issue 11 item 3)
+    "PointPlacement", "SitePlan",
 ]

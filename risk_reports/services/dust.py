@@ -22,7 +22,7 @@ from enterprises.models import Status as EnterpriseStatus
 from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.accounts.models import Role, User
-from portal.attachments.services import attachment_create, max_bytes
+from portal.attachments.services import max_bytes
 from portal.notifications.services import notification_build, notifications_send
 from portal.sampling.services import sample_draw
 from portal.submissions.services import KeyReused, payload_hash, valid_key
@@ -31,6 +31,7 @@ from .. import kinds_dust
 from ..cycles import tz
 from ..models import DustEscalation, DustSite, DustUpload, DutyRoster, EscalationStep, FlagReason
 from .codes import new_token
+from .images import image_attach
 from .scans import FUTURE_SLACK, CodeRefused, _photo_time
 
 MANAGERS_ONLY = gettext_lazy("Only the enterprise's principal or safety manager registers its dust sites.")
@@ -221,7 +222,7 @@ def _submit(*, token, by, photo, uploaded_at, client_key, photo_time, digest):
         site=site, enterprise_id=site.enterprise_id, township_id=site.enterprise.township_id, day=day, by=by,
         uploaded_at=uploaded_at, client_key=client_key, payload_hash=digest)
     try:
-        attachment = attachment_create(owner=upload, file=photo, by=by)
+        attachment = image_attach(owner=upload, file=photo, by=by)  # a PDF is no photo
     except ValidationError as exc:
         raise ValidationError({"photo": exc.messages}) from None
     upload.photo = attachment
