@@ -2,7 +2,6 @@
 (issue 12 item 5) as data, scoped like the pages (a record out of scope is a 404) and written through
 the same services (``services_rubrics``: 403 for a refused capability, 400 with the Chinese message
 for bad input, nothing changed)."""
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -183,7 +182,7 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         """Add an evidence file (a photo or a PDF) to a hand-scored item of the score."""
-        score = get_object_or_404(self.get_queryset(), pk=pk)
+        score, _can = scope.get(request.user, self.get_queryset(), pk=pk)  # 404: missing, out of scope, not an id
         data = EvidenceInput(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = call_service(services.score_evidence_add, score=score, by=request.user,
