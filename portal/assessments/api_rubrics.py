@@ -55,7 +55,7 @@ class RubricFormViewSet(viewsets.ReadOnlyModelViewSet):
         return scope.visible(self.request.user, services.forms_with_items()).order_by("kind", "-version")
 
 
-class ScoreLineSerializer(serializers.Serializer):
+class RubricScoreLineSerializer(serializers.Serializer):
     number = serializers.IntegerField(source="item.number")
     title = serializers.CharField(source="item.title")
     max_points = serializers.DecimalField(source="item.points", max_digits=5, decimal_places=1)
@@ -71,7 +71,7 @@ class ScoreLineSerializer(serializers.Serializer):
         return AttachmentSerializer(files.get(obj.pk, []), many=True).data
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class RubricScoreSerializer(serializers.ModelSerializer):
     kind = enum_field(Score.Kind, "RubricScoreKindEnum")
     region_name = serializers.CharField(source="region.name", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
@@ -85,25 +85,25 @@ class ScoreSerializer(serializers.ModelSerializer):
                   "note", "scored_at"]
 
 
-class ScoreDetailSerializer(ScoreSerializer):
+class RubricScoreDetailSerializer(RubricScoreSerializer):
     lines = serializers.SerializerMethodField()
     deductions = serializers.SerializerMethodField()
 
-    class Meta(ScoreSerializer.Meta):
-        fields = ScoreSerializer.Meta.fields + ["lines", "deductions"]
+    class Meta(RubricScoreSerializer.Meta):
+        fields = RubricScoreSerializer.Meta.fields + ["lines", "deductions"]
 
-    @extend_schema_field(ScoreLineSerializer(many=True))
+    @extend_schema_field(RubricScoreLineSerializer(many=True))
     def get_lines(self, obj):
         lines = list(obj.lines.select_related("item").order_by("item__number"))
         files = attachments_of(ScoreItem, [line.pk for line in lines])
-        return ScoreLineSerializer(lines, many=True, context={"files": files}).data
+        return RubricScoreLineSerializer(lines, many=True, context={"files": files}).data
 
     def get_deductions(self, obj) -> list:
         return [{"item": d.item.number, "points": str(d.points), "reason": d.reason}
                 for d in obj.deductions.select_related("item")]
 
 
-class _ScoreInput(serializers.Serializer):
+class _RubricScoreInput(serializers.Serializer):
     period = serializers.CharField(help_text="2026-10 (a month) or 2026Q3 (a quarter).")
     points = serializers.DictField(child=serializers.CharField(allow_blank=True),
                                    help_text='{"1": "8", "2": "5", ...}: item number -> points (hand-scored items).')
@@ -111,16 +111,16 @@ class _ScoreInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class EnterpriseScoreInput(_ScoreInput):
+class RubricEnterpriseScoreInput(_RubricScoreInput):
     enterprise = serializers.IntegerField()
 
 
-class UnitScoreInput(_ScoreInput):
+class RubricUnitScoreInput(_RubricScoreInput):
     region = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=[Score.Kind.SELF, Score.Kind.QUARTERLY])
 
 
-class EvidenceInput(serializers.Serializer):
+class RubricEvidenceInput(serializers.Serializer):
     item = serializers.IntegerField()
     file = serializers.FileField()
 
@@ -135,7 +135,7 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-period_start", "kind", "id"]
 
     def get_serializer_class(self):
-        return ScoreDetailSerializer if self.action != "list" else ScoreSerializer
+        return RubricScoreDetailSerializer if self.action != "list" else RubricScoreSerializer
 
     def get_queryset(self):
         user = self.request.user
@@ -144,15 +144,15 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
         return scope.visible(user, Score.objects.select_related("region", "enterprise", "assessor", "form"))
 
     def _score(self, data):
-        return Response(ScoreDetailSerializer(data).data, status=status.HTTP_201_CREATED)
+        return Response(RubricScoreDetailSerializer(data).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=EnterpriseScoreInput, responses=ScoreDetailSerializer)
+    @extend_schema(request=RubricEnterpriseScoreInput, responses=RubricScoreDetailSerializer)
     @action(detail=False, methods=["post"])
     def enterprise(self, request):
         """Score an enterprise for a month with the newest enterprise form."""
         if not scope.holds(request.user, caps.SCORE_ENTERPRISES):
             raise PermissionDenied(_("Your account may not score this enterprise."))
-        data = EnterpriseScoreInput(data=request.data)
+        data = RubricEnterpriseScoreInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         enterprise = scope.visible(request.user, Enterprise.objects.filter(pk=v["enterprise"])).first()
@@ -162,13 +162,13 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
                                         by=request.user, points=v["points"], notes=v.get("notes"),
                                         note=v.get("note", "")))
 
-    @extend_schema(request=UnitScoreInput, responses=ScoreDetailSerializer)
+    @extend_schema(request=RubricUnitScoreInput, responses=RubricScoreDetailSerializer)
     @action(detail=False, methods=["post"])
     def unit(self, request):
         """A unit's monthly self-score (kind self) or the level above's quarterly score (kind quarterly)."""
         if not scope.holds(request.user, caps.SCORE_UNITS):
             raise PermissionDenied(_("A unit scores itself monthly; the level above scores it quarterly."))
-        data = UnitScoreInput(data=request.data)
+        data = RubricUnitScoreInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         region = scope.regions(request.user).filter(pk=v["region"]).first()
@@ -178,19 +178,19 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
                                         by=request.user, points=v["points"], notes=v.get("notes"),
                                         note=v.get("note", "")))
 
-    @extend_schema(request=EvidenceInput, responses=AttachmentSerializer)
+    @extend_schema(request=RubricEvidenceInput, responses=AttachmentSerializer)
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         """Add an evidence file (a photo or a PDF) to a hand-scored item of the score."""
         score, _can = scope.get(request.user, self.get_queryset(), pk=pk)  # 404: missing, out of scope, not an id
-        data = EvidenceInput(data=request.data)
+        data = RubricEvidenceInput(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = call_service(services.score_evidence_add, score=score, by=request.user,
                                   item_number=data.validated_data["item"], file=data.validated_data["file"])
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class RectificationPlanSerializer(serializers.ModelSerializer):
     state = enum_field(RectificationPlan.State, "RectificationPlanStateEnum", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
@@ -208,13 +208,13 @@ class PlanSerializer(serializers.ModelSerializer):
         return AttachmentSerializer(attachments_of(RectificationPlan, [obj.pk])[obj.pk], many=True).data
 
 
-class PlanInput(serializers.Serializer):
+class RectificationPlanInput(serializers.Serializer):
     title = serializers.CharField(allow_blank=True)
     summary = serializers.CharField(required=False, allow_blank=True)
     files = serializers.ListField(child=serializers.FileField(), required=False)
 
 
-class ReviewInput(serializers.Serializer):
+class RectificationPlanReviewInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "return"])
     reason = serializers.CharField(required=False, allow_blank=True)
 
@@ -222,7 +222,7 @@ class ReviewInput(serializers.Serializer):
 class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Special-rectification plans: the enterprise files (multipart, files[]), the township reviews."""
 
-    serializer_class = PlanSerializer
+    serializer_class = RectificationPlanSerializer
     filterset_class = PlanFilter
     parser_classes = PARSERS
     ordering = ["-filed_at", "-id"]
@@ -233,31 +233,31 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return RectificationPlan.objects.none()
         return scope.visible(user, RectificationPlan.objects.select_related("enterprise", "township"))
 
-    @extend_schema(request=PlanInput, responses=PlanSerializer)
+    @extend_schema(request=RectificationPlanInput, responses=RectificationPlanSerializer)
     def create(self, request, *args, **kwargs):
         member = scope.membership(request.user)
         if member is None or not scope.holds(request.user, caps.FILE_PLAN):
             raise PermissionDenied(_("Only the enterprise's principal or safety manager files its plan."))
         files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
-        data = PlanInput(data=request.data)
+        data = RectificationPlanInput(data=request.data)
         data.is_valid(raise_exception=True)
         plan = call_service(services.plan_file, enterprise=member.enterprise, by=request.user,
                             title=data.validated_data["title"], summary=data.validated_data.get("summary", ""),
                             files=files)
-        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+        return Response(RectificationPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReviewInput, responses=PlanSerializer)
+    @extend_schema(request=RectificationPlanReviewInput, responses=RectificationPlanSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """Approve the plan, or return it with reasons (the township)."""
         plan = scope.get_for(request.user, self.get_queryset(), caps.REVIEW_PLANS,
                              _("Only the enterprise's township reviews its plan."), pk=pk)
-        data = ReviewInput(data=request.data)
+        data = RectificationPlanReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
         plan = call_service(services.plan_review, plan=plan, by=request.user,
                             approve=data.validated_data["decision"] == "approve",
                             reason=data.validated_data.get("reason", ""))
-        return Response(PlanSerializer(plan).data)
+        return Response(RectificationPlanSerializer(plan).data)
 
 
 router.register("rubric-forms", RubricFormViewSet, basename="rubric-form")
