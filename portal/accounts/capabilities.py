@@ -106,3 +106,21 @@ def holders(capability):
     roles = {role for role, caps in ROLE_CAPABILITIES.items() if capability in caps}
     positions = {p for p, caps in POSITION_CAPABILITIES.items() if capability in caps}
     return roles, positions
+
+# -- rubric scoring (issue 12 items 1 and 2; appended so other apps' additions do not collide) --------
+MANAGE_RUBRICS = "manage_rubrics"          # edit the assessment forms (a change is a new version)
+SCORE_ENTERPRISES = "score_enterprises"    # a township's monthly scoring of its enterprises (附件1)
+SCORE_UNITS = "score_units"                # a unit's monthly self-scoring; the level above's quarterly
+                                           # scoring of the units below (附件2)
+REVIEW_PLANS = "review_plans"              # approve or return enterprises' special-rectification plans
+RANDOM_CHECKS = "random_checks"            # the assessing level's quarterly random check and its findings;
+                                           # the district's spot-check of townships' plan reviews
+FILE_PLAN = "file_plan"                    # an enterprise files its special-rectification plan
+
+CAPABILITIES += (MANAGE_RUBRICS, SCORE_ENTERPRISES, SCORE_UNITS, REVIEW_PLANS, RANDOM_CHECKS, FILE_PLAN)
+ROLE_CAPABILITIES[Role.BUREAU_STAFF] = ROLE_CAPABILITIES[Role.BUREAU_STAFF] | {
+    MANAGE_RUBRICS, SCORE_ENTERPRISES, SCORE_UNITS, REVIEW_PLANS, RANDOM_CHECKS}
+ROLE_CAPABILITIES[Role.TOWNSHIP_INSPECTOR] = ROLE_CAPABILITIES[Role.TOWNSHIP_INSPECTOR] | {
+    SCORE_ENTERPRISES, SCORE_UNITS, REVIEW_PLANS}
+POSITION_CAPABILITIES[PRINCIPAL] = POSITION_CAPABILITIES[PRINCIPAL] | {FILE_PLAN}
+POSITION_CAPABILITIES[SAFETY_MANAGER] = POSITION_CAPABILITIES[SAFETY_MANAGER] | {FILE_PLAN}

@@ -23,3 +23,5 @@ class AssessmentsConfig(appconfig.PortalAppConfig):
 
         # the pages on the left (the risk overview) show what the problem rules name
         findings.register(problems.find)
+        # the two assessments (issue 12 items 1, 2, 4, 5): figures, message kind, API routes, menu
+        from . import api_rubrics, figures_rubrics, kinds_rubrics, menu_rubrics  # noqa: F401

@@ -7,7 +7,7 @@ from grid.models import Region
 from portal.demo import register
 from portal.figures.periods import Period
 
-from . import services
+from . import demo_rubrics, services  # noqa: F401  (demo_rubrics: the two assessments, order 75)
 from .models import Snapshot
 
 ORDER = 80  # after every app that registers figures and makes records (risk_reports: 50)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views, views_rules
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("problem-rules/<int:pk>/", views_rules.problem_rule_detail, name="problem_rule_detail"),
     path("problem-rules/<int:pk>/edit/", views_rules.problem_rule_edit, name="problem_rule_edit"),
     path("problem-rules/<int:pk>/deactivate/", views_rules.problem_rule_deactivate, name="problem_rule_deactivate"),
+    path("", include("portal.assessments.urls_rubrics")),  # the two assessments (issue 12)
 ]

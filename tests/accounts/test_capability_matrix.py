@@ -384,6 +384,12 @@ manage_risk_dictionary   B
 compute_snapshots        B
 issue_notices            B
 read_notices             B T G
+manage_rubrics           B
+score_enterprises        B T
+score_units              B T
+review_plans             B T
+random_checks            B
+file_plan                P S
 """
 LETTERS = {"B": "bureau", "T": "inspector", "G": "grid", "P": "principal", "S": "manager", "s": "staff",
            "A": "auditor", "M": "admin"}
