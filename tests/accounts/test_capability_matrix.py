@@ -384,6 +384,8 @@ manage_risk_dictionary   B
 compute_snapshots        B
 issue_notices            B
 read_notices             B T G
+manage_key_tasks         B
+submit_key_task_evidence B T
 """
 LETTERS = {"B": "bureau", "T": "inspector", "G": "grid", "P": "principal", "S": "manager", "s": "staff",
            "A": "auditor", "M": "admin"}
