@@ -12,3 +12,8 @@ urlpatterns = [
     path("problem-rules/<int:pk>/edit/", views_rules.problem_rule_edit, name="problem_rule_edit"),
     path("problem-rules/<int:pk>/deactivate/", views_rules.problem_rule_deactivate, name="problem_rule_deactivate"),
 ]
+
+# key tasks (issue 12 item 3)
+from . import urls_key_tasks  # noqa: E402
+
+urlpatterns += urls_key_tasks.urlpatterns
