@@ -158,18 +158,17 @@ class KeyTaskSerializer(serializers.ModelSerializer):
     threshold = serializers.CharField(max_length=64, allow_blank=True, required=False)
     target_value = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True, required=False)
     targets = serializers.DictField(child=serializers.DecimalField(max_digits=14, decimal_places=4), required=False,
-                                    help_text="The units' own targets: {unit id: value}.")
+                                    write_only=True, help_text="The units' own targets: {unit id: value}.")
+    unit_targets = serializers.SerializerMethodField(help_text="The units' own targets: {unit id: value}.")
 
     class Meta:
         model = KeyTask
         fields = ["id", "task_list", "number", "title", "requirement", "deadline", "kind", "figure", "comparison",
-                  "target_value", "threshold", "note", "order", "targets"]
+                  "target_value", "threshold", "note", "order", "targets", "unit_targets"]
         extra_kwargs = {"order": {"required": False}, "requirement": {"required": False}, "note": {"required": False}}
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["targets"] = {str(t.unit_id): str(t.value) for t in instance.targets.all()}
-        return data
+    def get_unit_targets(self, obj) -> dict[str, str]:
+        return {str(t.unit_id): str(t.value) for t in obj.targets.all()}
 
 
 def _int_keys(targets):
