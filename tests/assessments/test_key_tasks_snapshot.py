@@ -125,3 +125,10 @@ def test_the_next_quarter_sees_the_later_acceptance(district):
     assert values == {district.a1.path: 2, district.a2.path: 1, district.a3.path: 0}
     overdue = registry.get("assessments.key_tasks_overdue")(district.a, Q4)
     assert overdue == {district.a1.path: 1, district.a2.path: 2, district.a3.path: 3}
+
+
+def test_the_shipped_rule_passes_the_rules_a_bureau_s_rule_must():
+    from portal.assessments.models import ProblemRule
+    rule = ProblemRule.objects.get(region=None, figure="assessments.key_tasks_overdue")
+    assert (rule.comparison, rule.threshold, rule.active) == ("above", "assessments.key_tasks_overdue_max", True)
+    rule.full_clean()
