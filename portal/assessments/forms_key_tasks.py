@@ -59,7 +59,7 @@ class KeyTaskForm(BootstrapFormMixin, forms.Form):
 class BonusForm(BootstrapFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Region.objects.none())
     task = forms.ModelChoiceField(label=_("Task"), queryset=KeyTask.objects.none(), required=False)
-    points = forms.DecimalField(label=_("Points"), max_digits=6, decimal_places=2)
+    points = forms.DecimalField(label=_("Points awarded"), max_digits=6, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, task_list, **kwargs):

@@ -216,7 +216,7 @@ class Migration(migrations.Migration):
             name='KeyTaskEvidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('submitted', 'Submitted'), ('accepted', 'Accepted'), ('returned', 'Returned')], default='submitted', max_length=16, verbose_name='state')),
+                ('state', models.CharField(choices=[('submitted', 'Waiting for acceptance'), ('accepted', 'Accepted'), ('returned', 'Returned')], default='submitted', max_length=16, verbose_name='state')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('reported_value', models.DecimalField(blank=True, decimal_places=4, help_text='What the unit reached, e.g. enterprises created.', max_digits=14, null=True, verbose_name='reported value')),
                 ('submitted_on', models.DateField(verbose_name='submitted on')),

@@ -191,7 +191,7 @@ class KeyTaskEvidence(models.Model):
     and further evidence is refused."""
 
     class State(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", _("Waiting for acceptance")
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned")
 
