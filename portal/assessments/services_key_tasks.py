@@ -42,7 +42,7 @@ from portal.accounts import scope
 from portal.attachments.services import attachment_create
 from portal.figures import registry
 from portal.figures.periods import Period
-from portal.rules.services import ancestor_paths, thresholds_for
+from portal.rules.services import ThresholdMissing, ancestor_paths, thresholds_for
 
 from . import problems
 from .models import KeyTask, KeyTaskBonus, KeyTaskEvidence, KeyTaskList, KeyTaskTarget, ProblemRule
@@ -151,10 +151,13 @@ def _deadline_status(met, day, deadline, due_days):
 def _figure_statuses(task, region, units, targets, day):
     """``{unit pk: (met, cell)}`` of a figure task: its figure for every unit at once, the targets
     compared through the problem rules' own comparison (``problems.named``)."""
-    figure = registry.get(task.figure)
     start = datetime.date(task.task_list.year, 1, 1)
     end = min(day, task.deadline)
-    if end < start:  # the list's year has not begun: nothing to measure yet
+    try:
+        figure = registry.get(task.figure)
+    except LookupError:  # unregistered since the task was saved (an app taken out): nothing measured
+        figure = None
+    if figure is None or end < start:  # or the list's year has not begun: nothing to measure yet
         return {u.pk: (False, registry.Cell(None)) for u in units}
     period = Period.year_to_date(end) if end.year == start.year else Period(start, end)
     values = figure(region, period)
@@ -177,6 +180,16 @@ def _figure_statuses(task, region, units, targets, day):
     return out
 
 
+def _thresholds(name, units, on, default=None):
+    """``{unit path: value}`` of a threshold in force on ``on`` (one query); ``default`` for every
+    unit when no version is in force then (a date before the shipped defaults): a unit without a
+    target is not met, a missing warning period warns on the deadline day only."""
+    try:
+        return thresholds_for(name, units, on=on)
+    except ThresholdMissing:
+        return {u.path: default for u in units}
+
+
 def board(task_list, day=None):
     """The status of every child unit of the list's region × every task on ``day`` (default today):
     a ``Board``. See the module's docstring for what each status means and the queries it takes."""
@@ -195,14 +208,14 @@ def board(task_list, day=None):
         latest[(e.task_id, e.unit_id)] = e
         if e.state == KeyTaskEvidence.State.ACCEPTED:
             accepted[(e.task_id, e.unit_id)] = e
-    due_days = thresholds_for(DUE_DAYS, units, on=day)
+    due_days = _thresholds(DUE_DAYS, units, day, default=0)
     for task in tasks:
         own = unit_targets.get(task.pk, {})
         if task.is_figure:
             targets = {u.pk: own.get(u.pk, task.target_value) for u in units}
             if task.threshold and any(v is None for v in targets.values()):
-                limits = thresholds_for(task.threshold, units, on=task.deadline)
-                targets = {u.pk: v if v is not None else limits[u.path] for u, v in
+                limits = _thresholds(task.threshold, units, task.deadline)
+                targets = {u.pk: v if v is not None else limits.get(u.path) for u, v in
                            zip(units, targets.values())}
             measured = _figure_statuses(task, region, units, targets, day)
             for u in units:

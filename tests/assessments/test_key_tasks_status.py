@@ -155,3 +155,16 @@ def test_the_board_takes_the_same_queries_for_any_number_of_units(db, django_ass
     with django_assert_num_queries(len(two.captured_queries)):
         result = services.board(large, D(2026, 11, 16))
     assert len(result.units) == 6 and len(result.cells) == 18
+
+
+def test_a_board_before_the_shipped_thresholds_or_with_a_figure_unregistered_since_still_computes(world):
+    from portal.assessments.models import KeyTaskList
+    old = KeyTaskList.objects.create(region=world.wujin, year=2021, title="2021")
+    KeyTask.objects.create(task_list=old, number="1", title="示范", deadline=D(2021, 5, 31), kind="figure",
+                           figure="risk.model_enterprises", comparison="at_least",
+                           threshold="risk.model_enterprises_min")  # in force from 2022 only
+    KeyTask.objects.create(task_list=old, number="2", title="已下线指标", deadline=D(2021, 5, 31), kind="figure",
+                           figure="gone.figure", comparison="at_least", target_value=1)
+    result = services.board(old, D(2021, 5, 31))  # no due days in force then: due on the deadline day only
+    assert {c.status for c in result.cells.values()} == {services.DUE}
+    assert {c.status for c in services.board(old, D(2021, 6, 1)).cells.values()} == {services.OVERDUE}
