@@ -230,10 +230,8 @@ class KeyTaskEvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = ["unit", "state", "submitted_on", "submitted_at", "decided_on", "reason"]
 
     def get_attachments(self, obj) -> list[int]:
-        from portal.attachments.models import Attachment
-        from django.contrib.contenttypes.models import ContentType
-        return list(Attachment.objects.filter(content_type=ContentType.objects.get_for_model(KeyTaskEvidence),
-                                              object_id=obj.pk).values_list("pk", flat=True))
+        """The ids of its files (``/attachments/<id>/`` serves each to whoever sees the evidence)."""
+        return [a.pk for a in obj.files.all()]
 
 
 class EvidenceSubmitSerializer(serializers.Serializer):
@@ -256,7 +254,7 @@ class KeyTaskEvidenceViewSet(_Scoped, viewsets.ReadOnlyModelViewSet):
     ordering = ["-submitted_at", "-id"]
 
     def base(self):
-        return KeyTaskEvidence.objects.select_related("unit", "task__task_list")
+        return KeyTaskEvidence.objects.select_related("unit", "task__task_list").prefetch_related("files")
 
     @extend_schema(request={"multipart/form-data": EvidenceSubmitSerializer}, responses={201: KeyTaskEvidenceSerializer})
     def create(self, request, *args, **kwargs):

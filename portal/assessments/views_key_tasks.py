@@ -128,15 +128,8 @@ def key_task_detail(request, pk):
     result = services.board(task_list, _day(request))
     own = own_unit(user, task_list)
     units = [u for u in result.units if own is None or u.pk == own.pk]
-    evidence = list(scope.visible(user, KeyTaskEvidence.objects.filter(task=task).select_related("unit")))
-    from django.contrib.contenttypes.models import ContentType
-    from portal.attachments.models import Attachment
-    files = {}
-    for a in Attachment.objects.filter(content_type=ContentType.objects.get_for_model(KeyTaskEvidence),
-                                       object_id__in=[e.pk for e in evidence]):
-        files.setdefault(a.object_id, []).append(a)
-    for e in evidence:
-        e.files = files.get(e.pk, [])
+    evidence = list(scope.visible(user, KeyTaskEvidence.objects.filter(task=task).select_related("unit")
+                                  .prefetch_related("files")))
     region = scope.bound_region(user)
     may_submit = (not task.is_figure and scope.can(user, caps.SUBMIT_KEY_TASK_EVIDENCE) and region is not None
                   and region.parent_id == task_list.region_id)

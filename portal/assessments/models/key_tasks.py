@@ -20,6 +20,7 @@ shipped as an evidence task with a ``note`` that says so; a figure task naming a
 registered is refused (``clean``). Statuses are computed, never stored (``services_key_tasks``).
 """
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
@@ -209,6 +210,7 @@ class KeyTaskEvidence(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     reason = models.TextField(_("reason for returning"), blank=True)
+    files = GenericRelation("attachments.Attachment")  # the evidence's photos and PDFs
 
     class Scope:
         region = "unit"
