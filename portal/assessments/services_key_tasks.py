@@ -49,8 +49,9 @@ from .models import KeyTask, KeyTaskBonus, KeyTaskEvidence, KeyTaskList, KeyTask
 
 DUE_DAYS = "assessments.key_task_due_days"
 MET, NOT_MET, DUE, OVERDUE = "met", "not_met", "due", "overdue"
-STATUSES = {MET: gettext_lazy("Met"), NOT_MET: gettext_lazy("Not met"), DUE: gettext_lazy("Due"),
-            OVERDUE: gettext_lazy("Overdue")}
+# (msgids of their own: "Overdue" is the hazards' 逾期未整改)
+STATUSES = {MET: gettext_lazy("Key task met"), NOT_MET: gettext_lazy("Key task not met yet"),
+            DUE: gettext_lazy("Key task due soon"), OVERDUE: gettext_lazy("Key task overdue")}
 # the shortfall a comparison's target is missed by: at least → the problem rules' "below"
 SHORTFALL = {KeyTask.Comparison.AT_LEAST: ProblemRule.Comparison.BELOW,
              KeyTask.Comparison.AT_MOST: ProblemRule.Comparison.ABOVE}

@@ -133,6 +133,10 @@ def key_task_detail(request, pk):
     region = scope.bound_region(user)
     may_submit = (not task.is_figure and scope.can(user, caps.SUBMIT_KEY_TASK_EVIDENCE) and region is not None
                   and region.parent_id == task_list.region_id)
+    if may_submit:  # not while one waits for the bureau, nor after acceptance (the service refuses both)
+        own_cell = result.cell(task, region)
+        may_submit = own_cell.accepted is None and not (
+            own_cell.evidence is not None and own_cell.evidence.state == KeyTaskEvidence.State.SUBMITTED)
     figure = None
     if task.is_figure:
         try:

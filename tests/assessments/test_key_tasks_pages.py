@@ -74,8 +74,12 @@ def test_the_menu_leads_to_the_board_and_a_township_sees_its_own_column(world, k
     assert response.context["task_list"] == kt.list
     assert [u.name for u in response.context["units"]] == ["湖塘镇"]
     detail = client.get(reverse("assessments:key_task_detail", args=[kt.report.pk]))
-    assert detail.status_code == 200 and detail.context["may_submit"] and not detail.context["may_manage"]
+    # 湖塘's evidence waits for the bureau: no upload form until it is returned; 洛阳 may upload
+    assert detail.status_code == 200 and not detail.context["may_submit"] and not detail.context["may_manage"]
     assert [e.unit for e in detail.context["evidence"]] == [world.hutang]
+    client_for(client, world.luoyang_inspector)
+    detail = client.get(reverse("assessments:key_task_detail", args=[kt.report.pk]))
+    assert detail.context["may_submit"] and detail.context["evidence"] == []
 
 
 def test_evidence_upload_accept_and_return_through_the_pages(world, kt, client):
