@@ -205,6 +205,8 @@ def key_task_list_copy(request, pk):
 @require_POST
 def key_task_evidence_submit(request, pk):
     user = request.user
+    if not scope.can(user, caps.SUBMIT_KEY_TASK_EVIDENCE):  # a step the role never takes: 403, as in the API
+        raise PermissionDenied(_("Only the unit itself uploads its evidence."))
     task, _can = _task(user, pk)
     unit = scope.bound_region(user)
     if unit is None or unit.parent_id != task.task_list.region_id:

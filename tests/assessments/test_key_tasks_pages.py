@@ -202,3 +202,58 @@ def test_the_api_writes_through_the_same_services(world, kt):
     assert api(world.inspector).get("/api/v1/key-task-bonuses/").json()["count"] == 0  # 洛阳's, not 湖塘's
     assert api(kt.outsider).post(f"/api/v1/key-task-lists/{kt.list.pk}/copy-forward/", {}, format="json"
                                  ).status_code == 404
+
+
+# -- who may do what: the page and the API give the same answer ---------------------------------------------------
+def _outcome(response):
+    code = response.status_code
+    return "ok" if code in (200, 201, 302) else {403: "forbidden", 404: "missing"}.get(code, code)
+
+
+ROLES = ["bureau", "inspector", "luoyang", "grid", "principal", "staff", "auditor", "admin", "outsider"]
+# accept 湖塘's evidence: the list's region only; 湖塘 sees it but may not; the rest do not see it
+ACCEPT = {"bureau": "ok", "inspector": "forbidden"}
+# upload for the task: a township of the list's district (洛阳: 湖塘's evidence waits); the district
+# bureau is not a unit of its own list
+SUBMIT = {"luoyang": "ok", "inspector": "ok", "bureau": "forbidden"}
+
+
+def _user(world, kt, name):
+    return kt.outsider if name == "outsider" else {
+        "bureau": world.bureau, "inspector": world.inspector, "luoyang": world.luoyang_inspector,
+        "grid": world.grid_member, "principal": world.principal, "staff": world.staff, "auditor": world.auditor,
+        "admin": world.admin}[name]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_page_and_api_give_the_same_answer(world, kt, client, role):
+    user = _user(world, kt, role)
+    # the page and the API are tried on two evidence rows in the same state
+    twin = KeyTaskEvidence.objects.create(task=kt.report, unit=world.hutang, submitted_on=D(2026, 11, 16))
+    page = _outcome(client_for(client, user).post(
+        reverse("assessments:key_task_evidence_accept", args=[kt.evidence.pk])))
+    via_api = _outcome(api(user).post(f"/api/v1/key-task-evidence/{twin.pk}/accept/"))
+    want = ACCEPT.get(role, "missing")
+    if role == "bureau":  # the page accepted the first; the second is refused as bad input (one accepted per unit)
+        assert (page, via_api) == ("ok", 400)
+    else:
+        assert (page, via_api) == (want, want), role
+        assert KeyTaskEvidence.objects.filter(state="accepted").count() == 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_upload_by_page_and_api_give_the_same_answer(world, kt, client, role):
+    user = _user(world, kt, role)
+    if role == "inspector":
+        services.evidence_return(by=world.bureau, evidence=kt.evidence, reason="重传")
+    page = _outcome(client_for(client, user).post(
+        reverse("assessments:key_task_evidence_submit", args=[kt.report.pk]), {"files": [pdf()]}))
+    before = KeyTaskEvidence.objects.count()
+    if page == "ok":  # the page's upload waits now; return it so the API meets the same state
+        services.evidence_return(by=world.bureau, evidence=KeyTaskEvidence.objects.latest("pk"), reason="重传")
+    via_api = _outcome(api(user).post("/api/v1/key-task-evidence/", {"task": kt.report.pk, "files": [pdf()]},
+                                      format="multipart"))
+    # a role that never uploads: 403 (it may not take the step); another district's bureau: 404 (not its task)
+    want = SUBMIT.get(role, "missing" if role == "outsider" else "forbidden")
+    assert (page, via_api) == (want, want), role
+    assert KeyTaskEvidence.objects.count() == before + (1 if want == "ok" else 0)
