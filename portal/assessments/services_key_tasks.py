@@ -285,6 +285,10 @@ def _set_targets(task, targets):
 def task_list_create(*, by, region, year, title):
     """A new, empty task list ``region`` sets its units for ``year``."""
     scope.require_within(by, caps.MANAGE_KEY_TASKS, region)
+    if not year or not 2000 <= int(year) <= 2100:
+        raise ValidationError({"year": _("Give the list's year.")})
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the list a title.")})
     if not region.children.exists():
         raise ValidationError(_("%(region)s has no units below it to set tasks for.") % {"region": region.name})
     return _save(KeyTaskList(region=region, year=year, title=(title or "").strip(), created_by=_user(by)))

@@ -73,7 +73,10 @@ def key_task_board(request):
     user = request.user
     lists = _lists(user)
     task_list = _pick(request, lists)
+    own_region = scope.bound_region(user)
     context = {"lists": lists.order_by("-year", "region__path"), "task_list": task_list,
+               "may_create": scope.can(user, caps.MANAGE_KEY_TASKS) and own_region is not None,
+               "next_year": timezone.localdate().year,
                "statuses": services.STATUSES, "query": query_without(request, "page"),
                "years": sorted(set(lists.values_list("year", flat=True)), reverse=True)}
     if task_list is None:
@@ -270,3 +273,23 @@ def key_task_bonus_create(request, list_pk):
     else:
         messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(reverse("assessments:key_task_board") + f"?list={task_list.pk}#bonuses")
+
+
+@login_required
+@require_POST
+def key_task_list_create(request):
+    """A new, empty list of the user's own region for a year (a later year is usually copied forward)."""
+    user = request.user
+    _lists(user)
+    region = scope.bound_region(user)
+    if region is None or not scope.can(user, caps.MANAGE_KEY_TASKS):
+        raise _refused()
+    year = request.POST.get("year", "")
+    try:
+        task_list = services.task_list_create(by=user, region=region, year=int(year) if year.isdigit() else None,
+                                              title=request.POST.get("title", ""))
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("assessments:key_task_board")
+    messages.success(request, _("Key task list “%(title)s” created.") % {"title": task_list.title})
+    return redirect(reverse("assessments:key_task_board") + f"?list={task_list.pk}")

@@ -257,3 +257,18 @@ def test_upload_by_page_and_api_give_the_same_answer(world, kt, client, role):
     want = SUBMIT.get(role, "missing" if role == "outsider" else "forbidden")
     assert (page, via_api) == (want, want), role
     assert KeyTaskEvidence.objects.count() == before + (1 if want == "ok" else 0)
+
+
+def test_the_bureau_creates_an_empty_list_from_the_board_and_bad_input_changes_nothing(world, kt, client):
+    client_for(client, world.bureau)
+    url = reverse("assessments:key_task_list_create")
+    assert 'id="key-task-list-form"' in client.get(BOARD).content.decode()
+    client.post(url, {"year": "2026", "title": "又一份"})  # 2026 has its list already
+    client.post(url, {"year": "2028", "title": " "})        # no title
+    assert KeyTaskList.objects.filter(region=world.wujin, year__gte=2026).count() == 1
+    response = client.post(url, {"year": "2028", "title": "2028年重点工作任务"})
+    made = KeyTaskList.objects.get(region=world.wujin, year=2028)
+    assert response.status_code == 302 and made.created_by == world.bureau
+    client_for(client, world.inspector)
+    assert 'id="key-task-list-form"' not in client.get(BOARD).content.decode()
+    assert client.post(url, {"year": "2029", "title": "镇"}).status_code == 403
