@@ -49,13 +49,16 @@ COMPUTE_SNAPSHOTS = "compute_snapshots"    # freeze (and recompute) a quarter's 
 ISSUE_NOTICES = "issue_notices"            # draft, edit and publish the quarterly notice; the problem rules
 READ_NOTICES = "read_notices"              # published notices addressed to one's unit (and the snapshots'
                                            # statistics and dashboard of one's own unit)
+MANAGE_KEY_TASKS = "manage_key_tasks"      # the key task lists of one's region: tasks, targets, copy
+                                           # forward, accept or return evidence, bonus points
+SUBMIT_KEY_TASK_EVIDENCE = "submit_key_task_evidence"  # upload evidence for one's own unit's key tasks
 
 CAPABILITIES = (
     VIEW_ROSTER, MANAGE_ROSTER, EDIT_OWN_ENTERPRISE, IMPORT_ROSTER, ROSTER_REPORTS, VIEW_ENTERPRISE_ACCOUNTS,
     VIEW_INSPECTIONS, VIEW_HAZARDS, SUPERVISE, INSPECT, PATROL, PENALISE, REPORT_HAZARD, RECTIFY, VERIFY_HAZARD,
     DECIDE_EXTENSION, PLAN, MANAGE_CAMPAIGNS, MANAGE_REGIONS, MANAGE_THRESHOLDS, MANAGE_ROSTER_SETS, MANAGE_ACCOUNTS,
     READ_AUDIT, VIEW_RISK, MANAGE_RISK_POINTS, SCAN, MANAGE_RISK_DICTIONARY, COMPUTE_SNAPSHOTS, ISSUE_NOTICES,
-    READ_NOTICES,
+    READ_NOTICES, MANAGE_KEY_TASKS, SUBMIT_KEY_TASK_EVIDENCE,
 )
 
 # An enterprise user's position (enterprises.EnterpriseMembership.Position, not imported here).
@@ -75,8 +78,9 @@ _ENTERPRISE_WRITER = _ENTERPRISE_READER | {EDIT_OWN_ENTERPRISE, REPORT_HAZARD, R
 ROLE_CAPABILITIES = {
     # the district (or city) bureau: everything its townships do, and major hazards, and thresholds
     Role.BUREAU_STAFF: _SUPERVISOR | {MANAGE_THRESHOLDS, MANAGE_ROSTER_SETS, MANAGE_RISK_DICTIONARY,
-                                      COMPUTE_SNAPSHOTS, ISSUE_NOTICES},
-    Role.TOWNSHIP_INSPECTOR: _SUPERVISOR,
+                                      COMPUTE_SNAPSHOTS, ISSUE_NOTICES, MANAGE_KEY_TASKS,
+                                      SUBMIT_KEY_TASK_EVIDENCE},
+    Role.TOWNSHIP_INSPECTOR: _SUPERVISOR | {SUBMIT_KEY_TASK_EVIDENCE},
     # a grid member patrols the enterprises of their cells: reads the roster and the ledger
     Role.GRID_MEMBER: frozenset({VIEW_ROSTER, VIEW_HAZARDS, PATROL, VIEW_RISK, READ_NOTICES}),
     Role.AGENCY: frozenset(),

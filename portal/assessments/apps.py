@@ -20,6 +20,7 @@ class AssessmentsConfig(appconfig.PortalAppConfig):
         from portal.figures import findings
 
         from . import api, api_snapshots, menu, problems, services  # noqa: F401
+        from . import api_key_tasks, figures_key_tasks, services_key_tasks  # noqa: F401  (key tasks)
 
         # the pages on the left (the risk overview) show what the problem rules name
         findings.register(problems.find)

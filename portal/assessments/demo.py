@@ -32,3 +32,5 @@ def build(ctx):
 
 
 register("assessments", build, order=ORDER, populated=lambda: Snapshot.objects.exists())
+
+from . import demo_key_tasks  # noqa: E402,F401  (the key tasks' demo registers itself)

@@ -13,3 +13,8 @@ urlpatterns = [
     path("problem-rules/<int:pk>/deactivate/", views_rules.problem_rule_deactivate, name="problem_rule_deactivate"),
     path("", include("portal.assessments.urls_rubrics")),  # the two assessments (issue 12)
 ]
+
+# key tasks (issue 12 item 3)
+from . import urls_key_tasks  # noqa: E402
+
+urlpatterns += urls_key_tasks.urlpatterns

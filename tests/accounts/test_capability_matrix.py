@@ -390,6 +390,8 @@ score_units              B T
 review_plans             B T
 random_checks            B
 file_plan                P S
+manage_key_tasks         B
+submit_key_task_evidence B T
 """
 LETTERS = {"B": "bureau", "T": "inspector", "G": "grid", "P": "principal", "S": "manager", "s": "staff",
            "A": "auditor", "M": "admin"}

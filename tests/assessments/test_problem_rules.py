@@ -79,7 +79,9 @@ CITY = [
 
 
 def test_the_shipped_rules_are_seed_001_problem_two():
-    rules = list(ProblemRule.objects.filter(region=None).order_by("order"))
+    # (the key tasks' own shipped rule, assessments 0005, is checked in test_key_tasks_snapshot.py)
+    rules = list(ProblemRule.objects.filter(region=None).exclude(figure__startswith="assessments.key_tasks_")
+                 .order_by("order"))
     assert [(r.title, r.figure, r.comparison, r.n, r.threshold) for r in rules] == [
         ("企业平均辨识风险数最低", "risk.points_per_enterprise", "lowest", 1, ""),
         ("常安码风险逾期率超过上限", "risk.overdue_rate", "above", None, "risk.overdue_rate_max"),
@@ -394,14 +396,14 @@ def test_the_api_reads_and_writes_through_the_services(city):  # noqa: F811
     assert (body["figure_label"], body["comparison_display"], body["region_name"]) == ("常安码逾期率", "最高的 n 个单位",
                                                                                        "甲区")
     listed = bureau.get(RULES).json()
-    assert [r["title"] for r in listed["results"]] == ["逾期率最高"] + SHIPPED  # order 0 first
+    assert [r["title"] for r in listed["results"]] == ["逾期率最高"] + SHIPPED + ["重点工作任务逾期未完成"]  # order 0 first
     assert [r["title"] for r in bureau.get(RULES, {"figure": "risk.overdue_rate"}).json()["results"]] == [
         "逾期率最高", "常安码风险逾期率超过上限"]
     response = bureau.patch(f"{RULES}{body['id']}/", {"n": 2}, format="json")
     assert response.status_code == 200 and response.json()["n"] == 2
     response = bureau.post(f"{RULES}{body['id']}/deactivate/")
     assert response.status_code == 200 and response.json()["active"] is False
-    assert bureau.get(RULES, {"active": "true"}).json()["count"] == 4
+    assert bureau.get(RULES, {"active": "true"}).json()["count"] == 5  # the four of seed 001 and the key tasks'
 
 
 def test_the_api_refuses_a_bad_rule_in_chinese(city):  # noqa: F811

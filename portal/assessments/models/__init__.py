@@ -1,9 +1,10 @@
 """The assessments app's tables, one module per idea: the quarter's snapshots and problem rules
-(``snapshots``); rubric forms and scores, key tasks each add their own module here."""
+(``snapshots``), rubric forms, scores, plans and random checks (``rubrics``), key tasks (``key_tasks``)."""
+from .key_tasks import KeyTask, KeyTaskBonus, KeyTaskEvidence, KeyTaskList, KeyTaskTarget
+from .rubrics import Deduction, Finding, RandomCheck, RectificationPlan, RubricForm, RubricItem, Score, ScoreItem
 from .snapshots import ProblemRule, Snapshot, SnapshotPart, SnapshotValue
-from .rubrics import (Deduction, Finding, RandomCheck, RectificationPlan, RubricForm, RubricItem, Score,  # noqa: I001
-                      ScoreItem)
 
 __all__ = ["ProblemRule", "Snapshot", "SnapshotPart", "SnapshotValue",
            "RubricForm", "RubricItem", "Score", "ScoreItem", "RectificationPlan", "RandomCheck", "Finding",
-           "Deduction"]
+           "Deduction",
+           "KeyTask", "KeyTaskBonus", "KeyTaskEvidence", "KeyTaskList", "KeyTaskTarget"]
