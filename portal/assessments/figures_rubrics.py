@@ -4,7 +4,8 @@ statement each, every child present that has a score.
 
 - ``assessments.unit_score``: the quarterly score the level above (``region``) gave each unit
   below it in the period — an average (``Ratio``: points over scores), so that a quarter has the
-  one score and a year the mean of its quarters; a region's own row is the mean of its units'.
+  one score and a year the mean of its quarters. It does not roll up: a district's own row (in a
+  table, in the city's snapshot) is the score the city gave it, not its townships' mean.
 - ``assessments.enterprise_score_avg``: the mean of the monthly enterprise scores given in the
   period, by the enterprise's township when it was scored.
 """
@@ -40,6 +41,6 @@ def enterprise_score_avg(region, period):
 
 
 registry.register("assessments.unit_score", _("Quarterly assessment score"), _("points"), True, unit_score,
-                  kind=registry.AVERAGE)
+                  kind=registry.AVERAGE, rolls_up=False)
 registry.register("assessments.enterprise_score_avg", _("Average enterprise assessment score"), _("points"), True,
                   enterprise_score_avg, kind=registry.AVERAGE)

@@ -168,7 +168,7 @@ def snapshot_part(snapshot_id, region_id):
             values = figure(region, period)
             for child, cell in zip(children, registry.ranked_cells(figure, children, values)):
                 rows.append(_value_row(snapshot, figure, child, region, cell, thresholds))
-            total = registry.cell(registry.rollup(values.values()))
+            total = registry.cell(registry.own_value(figure, region, period, values))
             rows.append(_value_row(snapshot, figure, region, None if top else snapshot.region, total, thresholds))
     with transaction.atomic():
         snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
@@ -232,7 +232,14 @@ def _rank_parts(snapshot, city):
         shown = [v.value if isinstance(v, registry.Rate) else v for v in raw]
         for row, rank in zip(figure_rows, registry.rank(shown, first.higher_is_better)):
             row.rank = rank
-        total = registry.cell(registry.rollup(raw))
+        try:
+            figure = registry.get(name)
+        except LookupError:  # unregistered since the parts ran: their values stand, the total rolls up
+            figure = None
+        if figure is None or figure.rolls_up:
+            total = registry.cell(registry.rollup(raw))
+        else:
+            total = registry.cell(registry.own_value(figure, city, period_of(snapshot), {}))
         totals.append(SnapshotValue(
             snapshot=snapshot, region=city, parent=None, figure=name, label=first.label, unit=first.unit,
             kind=first.kind, higher_is_better=first.higher_is_better, value=_decimal(total.value),

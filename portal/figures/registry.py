@@ -68,6 +68,10 @@ class Figure:
     param: object = None  # the bound parameter (``dust_30``), None for a figure without one
     resolve: Callable | None = field(default=None, repr=False)  # param -> its label; LookupError if unknown
     threshold: str = ""  # the ``portal.rules`` threshold the figure is held to (risk.overdue_rate_max), if any
+    # whether a region's own value is its children's rolled up (counts add, rates add their parts);
+    # False for a value the level above gives each unit (a quarterly score): a district's own is then
+    # what its parent's figure says of it (``own_value``), never its townships' mean
+    rolls_up: bool = True
 
     # A figure is callable: without this a template would call it (with no region) for
     # ``{{ figure.label }}`` and show nothing.
@@ -199,13 +203,15 @@ def part_of(region, by_path):
     return out
 
 
-def register(name, label=None, unit="", higher_is_better=True, fn=None, *, kind=COUNT, param=None, threshold=""):
+def register(name, label=None, unit="", higher_is_better=True, fn=None, *, kind=COUNT, param=None, threshold="",
+             rolls_up=True):
     """Register ``fn`` as figure ``name`` (``app.noun``); usable as a decorator when ``fn`` is omitted.
     ``kind`` is ``"count"`` (values add up), ``"rate"`` (values are ``Rate``, in %) or ``"average"``
     (values are ``Ratio``, a plain quotient). ``param``, for a
     figure that takes a parameter, is ``fn(param) -> label`` raising LookupError for an unknown one.
     ``threshold`` names the ``portal.rules`` threshold the figure is held to, which a snapshot stores
-    beside each value as it stood on the period's last day.
+    beside each value as it stood on the period's last day. ``rolls_up=False``: a region's own value
+    is not its children's rolled up but what the figure says of it from its parent (``own_value``).
     Registering a name twice replaces it (module reloads in development)."""
     if "." not in name or ":" in name:
         raise ValueError(f"A figure name is namespaced by its app, e.g. risk.overdue_rate (got {name!r})")
@@ -214,7 +220,7 @@ def register(name, label=None, unit="", higher_is_better=True, fn=None, *, kind=
 
     def add(func):
         _figures[name] = Figure(name, label if label is not None else name, unit, higher_is_better, func, kind,
-                                resolve=param, threshold=threshold)
+                                resolve=param, threshold=threshold, rolls_up=rolls_up)
         return func
 
     return add(fn) if fn is not None else add
@@ -274,6 +280,16 @@ def rollup(values):
     return total
 
 
+def own_value(figure, region, period, values):
+    """``region``'s own value of ``figure``, given its children's ``values``: rolled up from them, or
+    for a figure that does not roll up, what the figure says of ``region`` among its parent's
+    children (None at the top). One query more in that case."""
+    if figure.rolls_up:
+        return rollup(values.values())
+    parent = region.parent
+    return None if parent is None else figure(parent, period).get(region.path)
+
+
 def ranked_cells(figure, children, values):
     """The cells of ``children`` (in that order) from a figure's values, ranked among themselves."""
     raw = [values.get(child.path) for child in children]
@@ -309,5 +325,5 @@ def table(names, region, period):
             values = figure(region, period)
             for row, c in zip(rows, ranked_cells(figure, children, values)):
                 row.cells[figure.name] = c
-            total.cells[figure.name] = cell(rollup(values.values()))
+            total.cells[figure.name] = cell(own_value(figure, region, period, values))
     return Table(region, period, figures, rows, total)

@@ -61,7 +61,7 @@ def test_the_district_s_snapshot_stores_and_ranks_them(scored):
     assert rows[("assessments.unit_score", "湟里镇")].value is None
     assert rows[("assessments.unit_score", "湟里镇")].rank is None
     total = rows[("assessments.unit_score", "武进区")]
-    assert (total.value, total.numerator, total.denominator) == (85, 170, 2)
+    assert (total.value, total.numerator, total.denominator) == (None, None, None)  # the city scored it not
     avg = rows[("assessments.enterprise_score_avg", "湖塘镇")]
     assert (avg.value, avg.numerator, avg.denominator, avg.rank) == (70, 210, 3, 2)
     assert rows[("assessments.enterprise_score_avg", "洛阳镇")].rank == 1
@@ -74,3 +74,25 @@ def test_a_problem_rule_names_the_lowest_scored_unit(scored):
     rule = ProblemRule(title="评估得分最低", figure="assessments.unit_score", comparison="lowest", n=1,
                        sentence="季度评估得分最低的是{units}。")
     rule.full_clean()
+
+
+def test_a_unit_s_own_score_is_the_one_the_level_above_gave_it(scored):
+    """``assessments.unit_score`` does not roll up: in the city's snapshot and table, 武进区's row is
+    the 70 the city gave it, not its townships' mean (85); the city itself was scored by no one."""
+    w = scored
+    unit_form = RubricForm.objects.get(pk=services_rubrics.form_current(RubricForm.Kind.UNIT).pk)
+    services_rubrics.score_unit(region=w.wujin, kind="quarterly", period=Q4, by=w.city_staff,
+                                points=points_for(unit_form, 70))
+    table = registry.table(["assessments.unit_score"], w.city, Q4)
+    assert {row.region.name: row["assessments.unit_score"].value for row in table.rows
+            if row["assessments.unit_score"].value is not None} == {"武进区": 70}
+    assert table.total["assessments.unit_score"].value is None
+    wujin_table = registry.table(["assessments.unit_score"], w.wujin, Q4)
+    assert wujin_table.total["assessments.unit_score"].value == 70  # its own: the city's score, not 85
+
+    snapshot = services.snapshot_compute(region=w.city, period=Q4, by=w.city_staff)
+    rows = {r.region.name: r for r in SnapshotValue.objects.filter(snapshot=snapshot, figure="assessments.unit_score")
+            .select_related("region")}
+    assert (rows["武进区"].value, rows["武进区"].rank) == (70, 1)
+    assert (rows["湖塘镇"].value, rows["洛阳镇"].value) == (80, 90)  # the district's scores of its townships
+    assert rows["常州市"].value is None
