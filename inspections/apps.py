@@ -32,8 +32,8 @@ class InspectionsConfig(appconfig.PortalAppConfig):
         register_nav(_("Enforcement plans"), "inspections:plan_list", "supervise", order=15, group="enforcement")
         register_nav(_("Campaigns"), "inspections:campaign_list", "supervise", order=16, group="enforcement")
         register_nav(_("Penalties"), "inspections:penalty_list", "view_inspections", order=17, group="enforcement")
-        # the self-check lists: export, figures, paragraph, to-dos and their menu entry
-        from . import (exports_self_checks, figures_self_checks, paragraphs_self_checks,  # noqa: F401
-                       todos_self_checks)
+        # the self-check lists: export, figures, paragraph, to-dos, the enterprise page's section, the menu entry
+        from . import (dossier_sections_self_checks, exports_self_checks, figures_self_checks,  # noqa: F401
+                       paragraphs_self_checks, todos_self_checks)
         from .models import SelfCheckList
         auditlog.register(SelfCheckList)

@@ -15,6 +15,7 @@ from .. import services
 from ..filters import PenaltyFilter
 from ..models import Campaign, Inspection, Penalty
 from .common import call_service, enum_field, required_id
+from .self_checks import CampaignSelfCheckSendMixin
 
 
 # -- penalties ---------------------------------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ class NotClearedSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "township", "township_name", "open_at_end", "still_open"]
 
 
-class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CampaignViewSet(CampaignSelfCheckSendMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Campaigns of the user's region; not-cleared lists the targets with major hazards open at its end."""
 
     serializer_class = CampaignSerializer

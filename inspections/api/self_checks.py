@@ -10,19 +10,34 @@ In a multipart form ``answers`` is one JSON text field and an item's photo is th
 (``photo_GEN-02``). The same key and payload answer the first body again (``Idempotent-Replayed:
 true``); the key with another payload is a 409; a list already submitted under another key a 400
 saying when it was. A list out of scope is a 404, another enterprise user's or a supervisor's submit a
-403. The fill page and this endpoint call the same ``self_check_submit``."""
+403. The fill page and this endpoint call the same ``self_check_submit``.
+
+Sending is an action of the campaign (``CampaignSelfCheckSendMixin`` on ``/api/v1/campaigns/``)::
+
+    POST /api/v1/campaigns/3/self-checks/   {"checklist": 12, "due_date": "2026-11-30"}
+    → 200 {"sent": 3, "already": 0, "lists": 3}
+
+idempotent as the send page is (the same ``self_check_send``): a second call sends only to the
+targets still missing a list. Out of scope, or a role without the supervisors' pages, a 404; a unit
+that may see the campaign but did not organise it a 403; bad input a 400 that sends nothing."""
+from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from portal.accounts import capabilities as caps
 from portal.accounts import scope
 from portal.api_common import ErrorSerializer
 from portal.submissions.api import HEADER, api_submit_once
 
 from ..filters_self_checks import SelfCheckFilter
-from ..models import SelfCheckAnswer, SelfCheckList, SelfCheckState
+from ..models import Campaign, SelfCheckAnswer, SelfCheckList, SelfCheckState
 from ..services import self_checks as services
-from .common import PARSERS, JSONListField, PhotosMixin, enum_field
+from .common import PARSERS, JSONListField, PhotosMixin, call_service, enum_field
+
+SEND_REFUSED = "Only %(unit)s (or the bureau above it) may send this campaign's self-check list."
 
 
 class SelfCheckSerializer(serializers.ModelSerializer):
@@ -119,3 +134,42 @@ class SelfCheckViewSet(viewsets.ReadOnlyModelViewSet):
             return status.HTTP_200_OK, services.self_check_result(done)
 
         return api_submit_once(request, services.SUBMIT_KIND, handler)
+
+
+# -- sending: an action of the campaign ------------------------------------------------------------------------------
+class SelfCheckSendSerializer(serializers.Serializer):
+    checklist = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1,
+        help_text="A published checklist version of the campaign's unit, a unit above it or the deployment.")
+    due_date = serializers.DateField(help_text="The day the self-check is due: today or later.")
+
+
+class SelfCheckSentSerializer(serializers.Serializer):
+    sent = serializers.IntegerField(help_text="Lists sent by this call (0 when every target had one).")
+    already = serializers.IntegerField(help_text="Lists the campaign had already sent before this call.")
+    lists = serializers.IntegerField(help_text="The campaign's lists after this call.")
+
+
+class CampaignSelfCheckSendMixin:
+    """``POST /api/v1/campaigns/<id>/self-checks/``: the campaign page's "send the self-check list"."""
+
+    @extend_schema(
+        request=SelfCheckSendSerializer, filters=False,
+        responses={200: SelfCheckSentSerializer,
+                   400: OpenApiResponse(ErrorSerializer, description="Bad checklist or due date, or the campaign "
+                                                                     "ended or has no targets: nothing was sent."),
+                   403: OpenApiResponse(ErrorSerializer, description="Not the organising unit (or one above it)."),
+                   404: OpenApiResponse(ErrorSerializer, description="No such campaign in the user's scope.")})
+    @action(detail=True, methods=["post"], url_path="self-checks", filter_backends=[], pagination_class=None)
+    def self_checks(self, request, pk=None):
+        """Send a checklist to every target enterprise of the campaign still without its list."""
+        user = request.user
+        if not scope.can(user, caps.SUPERVISE):  # campaigns are the supervisors' pages: as the send page
+            raise Http404("No campaigns for this role")
+        campaign = scope.get_for(user, Campaign.objects.select_related("region"), caps.MANAGE_CAMPAIGNS,
+                                 _(SEND_REFUSED) % {"unit": _("the organising unit")}, pk=pk)
+        serializer = SelfCheckSendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sent = call_service(services.self_check_send, campaign=campaign, by=user, **serializer.validated_data)
+        lists = SelfCheckList.objects.filter(campaign=campaign).count()
+        return Response({"sent": sent, "already": lists - sent, "lists": lists}, status=status.HTTP_200_OK)
