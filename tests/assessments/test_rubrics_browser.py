@@ -95,6 +95,7 @@ def test_a_township_scores_an_enterprise_on_its_phone(browser, live_server, worl
     expect(total).to_contain_text("55.5")
     expect(total).to_contain_text("低于及格分：专项整治推倒重来")
     expect(page.get_by_role("link", name="plan.jpg")).to_have_count(1)
+    expect(page.locator("main table")).not_to_contain_text("风险点")  # an item's points, not a risk's
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     assert (score.kind, score.enterprise_id, score.period, score.total, score.flagged) == (
         "enterprise", world.e_hutang.pk, str(month), Decimal("55.5"), True)
