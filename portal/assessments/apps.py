@@ -26,3 +26,5 @@ class AssessmentsConfig(appconfig.PortalAppConfig):
         findings.register(problems.find)
         # the two assessments (issue 12 items 1, 2, 4, 5): figures, message kind, API routes, menu
         from . import api_rubrics, figures_rubrics, kinds_rubrics, menu_rubrics  # noqa: F401
+        # the notice's paragraph of scores and key tasks (portal.figures.paragraphs)
+        from . import paragraphs  # noqa: F401

@@ -127,6 +127,7 @@ class Values(dict):
         super().__init__()
         kinds = {f.name: f.kind for f in table.figures}
         self.figures = {name: Value(table.total.cells.get(name), kinds.get(name, registry.COUNT)) for name in names}
+        self.table, self.kinds = table, kinds
         self.scope = scope_word(table.region)
         self.region = table.region.name
         self.period = period_text(table.period)
@@ -136,6 +137,12 @@ class Values(dict):
             app, _dot, rest = name.partition(".")
             spaces.setdefault(app, {})[rest] = value
         self.update({app: _Namespace(figures) for app, figures in spaces.items()})
+
+    def units(self, name):
+        """``[(region, Value)]``: each unit's own value of the figure ``name``, in the table's
+        (the bureau's) order — for a paragraph that names units (the highest, the lowest)."""
+        kind = self.kinds.get(name, registry.COUNT)
+        return [(row.region, Value(row.cells.get(name), kind)) for row in self.table.rows]
 
     def __missing__(self, key):
         if key in self.figures:

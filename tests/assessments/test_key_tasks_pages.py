@@ -6,6 +6,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 import openpyxl
 import pytest
 from rest_framework.test import APIClient
@@ -144,7 +145,9 @@ def test_the_board_exports_as_xlsx(world, kt, client):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    header = rows.index(next(r for r in rows if r and r[0] == "编号" or r and r[0] == "Number"))
+    with translation.override("zh-hans"):  # the workbook speaks the page's language (zh-hans by default)
+        number = translation.gettext("Number")
+    header = rows.index(next(r for r in rows if r and r[0] == number))
     body = rows[header + 1:]
     assert len(body) == 2 * 13  # 2 tasks × 13 townships
     hutang = next(r for r in body if r[0] == "11.2" and r[3] == "湖塘镇")
