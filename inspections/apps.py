@@ -20,8 +20,11 @@ class InspectionsConfig(appconfig.PortalAppConfig):
         from . import api, dossier_sections, figures, notifications, paragraphs, services, todos  # noqa: F401
         from .models import Campaign, Hazard, Inspection, InspectionPlan, MajorHazardCriterion, Penalty, PlanItem
 
-        for model in (Campaign, Hazard, Inspection, InspectionPlan, MajorHazardCriterion, Penalty, PlanItem):
+        for model in (Campaign, Inspection, InspectionPlan, MajorHazardCriterion, Penalty, PlanItem):
             auditlog.register(model)
+        # the self-check answer that raised a hazard points at it (one-to-one): left out of the
+        # hazard's audit row, which would otherwise look it up on every hazard written
+        auditlog.register(Hazard, exclude_fields=["self_check_answer"])
 
         register_nav_group("enforcement", _("Enforcement work"))
         register_nav_group("hazards", _("Hazard management"))

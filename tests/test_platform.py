@@ -100,9 +100,9 @@ def test_menu_groups_entries_into_drop_downs(client, world):
     labels = [str(i["label"]) for i in items]
     assert labels[:3] == ["企业名录", "执法检查", "隐患治理"]
     enforcement = items[1]
-    assert [str(c["label"]) for c in enforcement["children"]] == ["检查记录", "执法计划", "专项行动", "行政处罚"]
+    assert [str(c["label"]) for c in enforcement["children"]] == ["检查记录", "执法计划", "专项行动", "行政处罚", "企业自查清单"]
     statistics = next(i for i in items if str(i["label"]) == "统计与通报")  # the statistics of every app
-    assert [str(c["label"]) for c in statistics["children"]] == ["统计分析", "统计看板", "通报"]
+    assert [str(c["label"]) for c in statistics["children"]] == ["统计分析", "统计看板", "重点工作任务", "通报"]
     client.force_login(world.principal)
     items = client.get("/inspections/hazards/").context["nav_items"]
     # an enterprise user has one hazards entry: a plain link, marked active on its page
