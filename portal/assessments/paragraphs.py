@@ -5,6 +5,8 @@ and the key tasks (met and overdue, the units with overdue tasks named) — read
 figures ``assessments.unit_score``, ``assessments.key_tasks_met`` and
 ``assessments.key_tasks_overdue`` of the region and period. A region with no unit scored and no key
 task met or overdue gets no paragraph."""
+from decimal import Decimal
+
 from portal.figures import paragraphs
 
 SCORE, MET, OVERDUE = "assessments.unit_score", "assessments.key_tasks_met", "assessments.key_tasks_overdue"
@@ -20,7 +22,11 @@ def _scores(v):
         return f"{v.period}，{v.scope}对{unit.name}开展季度考核评估，得分{value}分"
     high = max(scored, key=lambda pair: pair[1].raw)  # ties: the first in the bureau's order
     low = min(scored, key=lambda pair: pair[1].raw)
-    return (f"{v.period}，{v.scope}对{len(scored)}个单位开展季度考核评估，平均得分{v[SCORE]}分，"
+    # the mean of the units' scores (the region's own row is the score its parent gave it: the
+    # figure does not roll up)
+    mean = str(round(sum(Decimal(str(value.raw)) for _unit, value in scored) / len(scored), 2))
+    mean = mean.rstrip("0").rstrip(".") if "." in mean else mean
+    return (f"{v.period}，{v.scope}对{len(scored)}个单位开展季度考核评估，平均得分{mean}分，"
             f"最高为{high[0].name}{high[1]}分，最低为{low[0].name}{low[1]}分")
 
 
