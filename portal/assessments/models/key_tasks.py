@@ -26,8 +26,9 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.figures import registry
 from portal.rules.services import threshold_names
+
+from .snapshots import figure_error
 
 # the capabilities (portal.accounts.capabilities), named here for the Scope classes
 MANAGE = "manage_key_tasks"
@@ -35,22 +36,6 @@ EVIDENCE = "submit_key_task_evidence"
 
 # figures of this prefix are computed from the key tasks themselves: a task may not be held to one
 OWN_FIGURES = "assessments.key_tasks_"
-
-
-def figure_error(name):
-    """None when ``name`` (with a parameter after a colon, e.g. ``inspections.coverage:dust_30``)
-    is a registered figure, else the Chinese reason — the same check as ``ProblemRule.clean``."""
-    base, _sep, param = (name or "").partition(":")
-    try:
-        registry.get(base)
-    except LookupError:
-        return gettext("No figure “%(name)s” is registered.") % {"name": base}
-    if param:
-        try:
-            registry.get(name)
-        except LookupError:
-            return gettext("The figure “%(name)s” has no parameter “%(param)s”.") % {"name": base, "param": param}
-    return None
 
 
 class KeyTaskList(models.Model):

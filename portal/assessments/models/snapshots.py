@@ -22,6 +22,23 @@ from portal.figures import registry
 from portal.rules.services import threshold_names
 
 
+def figure_error(name):
+    """None when ``name`` (with a parameter after a colon, e.g. ``inspections.coverage:dust_30``)
+    is a registered figure, else the Chinese reason A problem rule and a key task check their figure
+    with it."""
+    base, _sep, param = (name or "").partition(":")
+    try:
+        registry.get(base)
+    except LookupError:
+        return gettext("No figure “%(name)s” is registered.") % {"name": base}
+    if param:
+        try:
+            registry.get(name)
+        except LookupError:
+            return gettext("The figure “%(name)s” has no parameter “%(param)s”.") % {"name": base, "param": param}
+    return None
+
+
 class Snapshot(models.Model):
     class State(models.TextChoices):
         BUILDING = "building", _("Building")
@@ -177,19 +194,9 @@ class ProblemRule(models.Model):
         that does not exist, a comparison without its n or threshold, a sentence with an unknown
         placeholder."""
         errors = {}
-        base, _sep, param = (self.figure or "").partition(":")
-        try:
-            registry.get(base)
-        except LookupError:
-            if self.figure:
-                errors["figure"] = gettext("No figure “%(name)s” is registered.") % {"name": base}
-        else:
-            if param:
-                try:
-                    registry.get(self.figure)
-                except LookupError:
-                    errors["figure"] = gettext("The figure “%(name)s” has no parameter “%(param)s”.") % {
-                        "name": base, "param": param}
+        message = figure_error(self.figure) if self.figure else None
+        if message:
+            errors["figure"] = message
         if self.comparison in self.RANKED:
             if self.n is None:
                 errors["n"] = gettext("Say how many units the lowest or highest names.")
