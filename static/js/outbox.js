@@ -185,9 +185,15 @@
       return result;
     }
 
-    // sends every waiting entry of this user, one at a time; stops at the first that cannot go
+    // sends every waiting entry of this user, one at a time; stops at the first that cannot go.
+    // Asked again while a pass runs (the network came back while the last pass was failing
+    // offline), it runs one more pass after it, so the 'online' event is never lost.
+    let again = false;
     function flush() {
-      if (busy) return busy;
+      if (busy) {
+        again = true;
+        return busy;
+      }
       busy = (async function () {
         try {
           for (const entry of await entries()) {
@@ -199,6 +205,10 @@
         } finally {
           busy = null;
           await render();
+        }
+        if (again) {
+          again = false;
+          await flush();
         }
       })();
       return busy;
