@@ -48,6 +48,7 @@ from portal.accounts.models import Role
 from portal.demo import bulk_insert, register
 from portal.figures.periods import Period
 
+from . import done_cycles
 from .cycles import cycle_bounds, cycle_of, next_start, shift_times
 from .models import (METHOD_FACTORS, ChanganCode, CheckCycle, GradingBand, GradingBasis, GradingMethod, GradingScale,
                      PointHazard, RiskCategory, RiskPoint, Scan, ScanCycle, ShiftSchedule)
@@ -505,6 +506,7 @@ class _Risk:
                 cycles.append(ScanCycle(point_id=s.point_id, enterprise_id=s.enterprise_id, township_id=s.township_id,
                                         cycle=s.cycle, cycle_start=s.cycle_start, shift=s.shift))
         bulk_insert(ScanCycle, cycles)
+        done_cycles.rebuild([e["pk"] for e in enterprises])
         self.counts["scans"] += len(scans)
         self.counts["cycles"] += len(cycles)
         self.hazards(failing)

@@ -43,6 +43,7 @@ from portal.accounts.models import Role
 from portal.demo import _copy_text, bulk_insert
 from portal.figures.periods import Period
 
+from . import done_cycles
 from .cycles import cycle_of, next_start
 from .demo import _Risk, _short
 from .models import CheckCycle, PointHazard
@@ -156,6 +157,8 @@ class City(_Risk):
             with _Unconstrained(raw, ["risk_reports_scan", "risk_reports_scancycle"]):
                 failing = self.city_scans(raw, specs, scans, lap)
             lap("indexes and constraints of the scans and done cycles re-created")
+            done_cycles.rebuild()
+            lap("done cycles rolled up by month")
             self.city_hazards(failing)
             lap(f"{self.counts['hazards']} hazards found by scanning")
             for table in ("risk_reports_riskpoint", "risk_reports_changancode", "risk_reports_scan",

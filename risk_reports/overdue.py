@@ -40,8 +40,7 @@ import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import (Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, Func,
-                              IntegerField, OuterRef, Q, Value, When)
+from django.db.models import Case, CharField, Count, DateField, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
@@ -53,7 +52,8 @@ from portal.figures.registry import Rate
 from portal.rules.services import threshold
 
 from .cycles import cycle_bounds, cycle_of, next_start, shift_times, tz
-from .models import CheckCycle, RiskPoint, ScanCycle
+from . import done_cycles
+from .models import CheckCycle, DoneCycleMonth, RiskPoint, ScanCycle
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -170,27 +170,17 @@ def _clip(spans, lo, hi):
 
 
 # -- the queries ----------------------------------------------------------------------------------------------------
-class _CycleStop(Func):
-    """The first day after a done cycle (a shift: the day after the one it starts on), in SQL: date
-    arithmetic is the one thing PostgreSQL and SQLite (the embedded default) spell differently."""
-
-    output_field = DateField()
-    _T = "risk_reports_scancycle"
-
-    def as_sql(self, compiler, connection, **extra):
-        t = self._T
-        return (f"CASE {t}.cycle WHEN 'month' THEN ({t}.cycle_start + interval '1 month')::date"
-                f" WHEN 'quarter' THEN ({t}.cycle_start + interval '3 months')::date"
-                f" WHEN 'week' THEN {t}.cycle_start + 7 ELSE {t}.cycle_start + 1 END"), []
-
-    def as_sqlite(self, compiler, connection, **extra):
-        t = self._T
-        return (f"CASE {t}.cycle WHEN 'month' THEN date({t}.cycle_start, '+1 month')"
-                f" WHEN 'quarter' THEN date({t}.cycle_start, '+3 months')"
-                f" WHEN 'week' THEN date({t}.cycle_start, '+7 days') ELSE date({t}.cycle_start, '+1 day') END"), []
+def _months(start, stop):
+    """``(first, last)``: the whole months of ``[start, stop)`` as the days ``[first, last)``
+    (``first >= last`` when there is none)."""
+    first = start if start.day == 1 else next_start(CheckCycle.MONTH, start.replace(day=1))
+    return first, stop.replace(day=1)
 
 
-_CYCLE_STOP = _CycleStop()
+# How long before a day a cycle of each kind may start and still end after it: the done cycles a
+# whole month's roll-up holds that have not ended by then lie within this window (a shift starts on
+# the day before the one it ends on).
+_LONGEST = {CheckCycle.SHIFT: 2, CheckCycle.DAY: 1, CheckCycle.WEEK: 7, CheckCycle.MONTH: 31, CheckCycle.QUARTER: 92}
 
 
 def tally(period, *, region=None, enterprise=None, by_township=False):
@@ -236,17 +226,16 @@ def tally(period, *, region=None, enterprise=None, by_township=False):
         entry.due += due * row["n"]
 
     # query 3: the done cycles that are due (period, life, ended, current kind) counted per
-    # enterprise; UNION ALL those of partly suspended enterprises and the recent shifts, one by one.
-    # The enterprises by id, not by a join: the count then runs in parallel workers.
-    lifetime = Q(cycle_start__gte=F("point__created_on")) & (
-        Q(point__retired_on__isnull=True) | Q(cycle_stop__lte=F("point__retired_on")))
-    ended = (Q(cycle=CheckCycle.SHIFT, cycle_stop__lte=min(stop, today + ONE_DAY))
-             | (~Q(cycle=CheckCycle.SHIFT) & Q(cycle_stop__lte=min(stop, today))))
-    detail = Q(cycle=CheckCycle.SHIFT, cycle_start__gte=today - ONE_DAY)
-    if partial:
-        detail |= Q(enterprise_id__in=partial)
+    # enterprise, in one statement of four parts (UNION ALL):
+    # - the whole months of the period from the roll-up (risk_reports.done_cycles);
+    # - less those of them that have not ended by the period's end or by now (the last days' only);
+    # - the days of the period outside a whole month, counted from ScanCycle;
+    # - one by one, the done cycles that need a per-enterprise look: those of enterprises not
+    #   producing throughout (left out of the other three) and the shifts of the last two days.
+    first, last = _months(start, stop)
     if enterprise is not None:
         mine = Q(enterprise=enterprise)
+        rolled = Q(enterprise=enterprise)
     else:
         # A done cycle carries the township at the time; the region's own townships find nearly all of
         # its enterprises' done cycles through the (township, cycle_start) index, so a district reads
@@ -258,16 +247,33 @@ def tally(period, *, region=None, enterprise=None, by_township=False):
             Q(effective_date__gt=start) | Q(at__gte=datetime.datetime.combine(start, datetime.time(), tz())))
         mine = (Q(township__in=townships) | Q(enterprise_id__in=moved.values("enterprise_id"))) & Q(
             enterprise_id__in=enterprises.values("pk"))
-    base = (ScanCycle.objects.filter(mine, cycle_start__gte=start, cycle_start__lt=stop, cycle=F("point__cycle"))
-            .exclude(enterprise_id__in=never)
-            .annotate(cycle_stop=ExpressionWrapper(_CYCLE_STOP, output_field=DateField()))
-            .filter(lifetime, ended).order_by())
-    counted = base.exclude(detail).values("enterprise_id").annotate(
-        one_cycle=Value(None, output_field=CharField()), one_start=Value(None, output_field=DateField()),
-        one_shift=Value(None, output_field=IntegerField()), n=Count("pk"))
-    one_by_one = base.filter(detail).values("enterprise_id").annotate(
-        one_cycle=F("cycle"), one_start=F("cycle_start"), one_shift=F("shift"), n=Count("pk"))
-    done = counted.union(one_by_one, all=True)
+        rolled = Q(enterprise_id__in=enterprises.values("pk"))
+    ended = (Q(cycle=CheckCycle.SHIFT, cycle_stop__lte=min(stop, today + ONE_DAY))
+             | (~Q(cycle=CheckCycle.SHIFT) & Q(cycle_stop__lte=min(stop, today))))
+    detail = Q(cycle=CheckCycle.SHIFT, cycle_start__gte=today - ONE_DAY)
+    if partial:
+        detail |= Q(enterprise_id__in=partial)
+    valid = (done_cycles.with_stop(ScanCycle.objects.filter(mine, cycle_start__gte=start, cycle_start__lt=stop))
+             .filter(done_cycles.COUNTS).exclude(enterprise_id__in=never).order_by())
+    no_detail = dict(one_cycle=Value(None, output_field=CharField()), one_start=Value(None, output_field=DateField()),
+                     one_shift=Value(None, output_field=IntegerField()))
+    parts = [valid.filter(detail, ended).values("enterprise_id").annotate(
+        one_cycle=F("cycle"), one_start=F("cycle_start"), one_shift=F("shift"), n=Count("pk"))]
+    edges = ~Q(cycle_start__gte=first, cycle_start__lt=last) if first < last else Q()
+    parts.append(valid.filter(edges, ended).exclude(detail).values("enterprise_id").annotate(**no_detail,
+                                                                                          n=Count("pk")))
+    if first < last:
+        parts.append(DoneCycleMonth.objects.filter(rolled, month__gte=first, month__lt=last)
+                     .exclude(enterprise_id__in=partial).order_by().values("enterprise_id")
+                     .annotate(**no_detail, n=Sum("n")))
+        limit = min(stop, today)
+        recent = Q()
+        for kind, days in _LONGEST.items():
+            recent |= Q(cycle=kind, cycle_start__gt=limit - datetime.timedelta(days=days + 1))
+        not_yet = (valid.filter(recent, cycle_start__gte=first, cycle_start__lt=last)
+                   .exclude(enterprise_id__in=partial).filter(~ended | detail))
+        parts.append(not_yet.values("enterprise_id").annotate(**no_detail, n=Value(0) - Count("pk")))
+    done = parts[0].union(*parts[1:], all=True)
     for row in done:
         entry = out.get(row["enterprise_id"])
         if entry is None:

@@ -108,6 +108,33 @@ class ScanCycle(models.Model):
         ]
 
 
+class DoneCycleMonth(models.Model):
+    """The done cycles of an enterprise's points counted by (check cycle, month of the cycle's start):
+    the roll-up the overdue rate reads instead of six million ``ScanCycle`` rows a quarter
+    (``risk_reports.done_cycles``). Only cycles that count are in it — of the point's current cycle,
+    wholly inside its life — so a change of a point's cycle or life rebuilds its enterprise's rows."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="+")
+    cycle = models.CharField(_("check cycle"), max_length=8, choices=CheckCycle.choices)
+    month = models.DateField(_("month"))  # the first day of the month the cycles start in
+    n = models.PositiveIntegerField(_("done cycles"), default=0)
+
+    class Scope:
+        region = "enterprise__township"
+        enterprise = "enterprise"
+        cell = "enterprise__grid_cell"
+        change = ()
+
+    class Meta:
+        verbose_name = _("done check cycles of a month")
+        verbose_name_plural = _("done check cycles of months")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "cycle", "month"], name="done_cycle_month_once"),
+        ]
+        indexes = [models.Index(fields=["month", "enterprise"], name="done_cycle_month_period")]
+
+
 class PointHazard(models.Model):
     """A hazard raised on a point by a failed item of a scan (or linked to it later)."""
 

@@ -19,7 +19,7 @@ from inspections.services.hazards import hazard_report
 from portal.figures import findings, registry
 from portal.figures.periods import Period
 from risk_reports import figures, overdue
-from risk_reports.models import RiskPoint
+from risk_reports.services.points import point_retire
 from tests.enterprises.factories import make_enterprise, make_enterprise_user
 from tests.factories import RegionFactory
 from tests.risk_reports.factories import make_point, make_scan
@@ -40,8 +40,8 @@ def point(enterprise, level, cycle, created_on=JAN1, **fields):
     return make_point(enterprise, category="dust_collector", level=level, cycle=cycle, created_on=created_on, **fields)
 
 
-def retire(p, day):
-    RiskPoint.objects.filter(pk=p.pk).update(retired_on=day)
+def retire(p, day, by):
+    point_retire(point=p, by=by, on=day)
 
 
 def scan_hazard(enterprise, by, day):
@@ -106,8 +106,8 @@ def city(db):
     make_scan(p6, a2x_boss, at(9, 5))
     make_scan(p7, a2x_boss, at(7, 5))
     make_scan(p8, a2x_boss, at(7, 3))
-    retire(p7, D(2026, 9, 30))
-    retire(p8, D(2026, 9, 1))
+    retire(p7, D(2026, 9, 30), a2x_boss)
+    retire(p8, D(2026, 9, 1), a2x_boss)
     # a2z: suspended 1 August, producing again 1 September. p9 (orange, month): July and September
     # due, August not; p10 (blue, week): the weeks wholly in 1–31 July (6, 13, 20 July) and in
     # September (7, 14, 21 Sep) = 6. Staff scan p9 on 15 Jul and 15 Aug (suspended: not counted),

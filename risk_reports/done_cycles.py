@@ -1,0 +1,104 @@
+"""Done cycles: the write of a scan's cycle, and its roll-up by month (issue 9 item 6 and "Speed").
+
+``ScanCycle`` holds each done cycle once — (point, cycle, start, shift) — written by the first scan
+in it. At the seeds' scale that is six million rows a quarter, and the overdue rate counted them
+joined to the 480 000 points for each point's life and current cycle: seconds for a city. So a
+done cycle that *counts* is also added, as it is written, to ``DoneCycleMonth``: per enterprise,
+check cycle and month of the cycle's start, a few hundred thousand rows a quarter that need no
+join. ``risk_reports.overdue`` sums the whole months of a period from it and reads ``ScanCycle``
+only at the edges (a period starting or ending inside a month, cycles not yet ended, shifts of the
+last two days, enterprises not producing throughout).
+
+A done cycle counts when it is of the point's current check cycle and wholly inside the point's
+life (``counts``): that is the point's state, not the scan's, so whatever changes a point's cycle
+or life calls ``rebuild`` for its enterprise (``services.points``), and the demo's bulk writers
+rebuild once after loading. ``rebuild`` with no enterprise recomputes everything
+(``manage.py done_cycles_rebuild``): it is also the check that the roll-up is right.
+"""
+import datetime
+
+from django.db import connection
+from django.db.models import Count, DateField, ExpressionWrapper, F, Func, Q
+from django.db.models.functions import TruncMonth
+
+from .cycles import next_start
+from .models import CheckCycle, DoneCycleMonth, RiskPoint, ScanCycle
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+class CycleStop(Func):
+    """The first day after a done cycle (a shift: the day after the one it starts on), in SQL: date
+    arithmetic is the one thing PostgreSQL and SQLite (the embedded default) spell differently."""
+
+    output_field = DateField()
+    _T = ScanCycle._meta.db_table
+
+    def as_sql(self, compiler, connection, **extra):
+        t = self._T
+        return (f"CASE {t}.cycle WHEN 'month' THEN ({t}.cycle_start + interval '1 month')::date"
+                f" WHEN 'quarter' THEN ({t}.cycle_start + interval '3 months')::date"
+                f" WHEN 'week' THEN {t}.cycle_start + 7 ELSE {t}.cycle_start + 1 END"), []
+
+    def as_sqlite(self, compiler, connection, **extra):
+        t = self._T
+        return (f"CASE {t}.cycle WHEN 'month' THEN date({t}.cycle_start, '+1 month')"
+                f" WHEN 'quarter' THEN date({t}.cycle_start, '+3 months')"
+                f" WHEN 'week' THEN date({t}.cycle_start, '+7 days') ELSE date({t}.cycle_start, '+1 day') END"), []
+
+
+def with_stop(qs):
+    """``ScanCycle`` rows annotated with ``cycle_stop`` (``CycleStop``)."""
+    return qs.annotate(cycle_stop=ExpressionWrapper(CycleStop(), output_field=DateField()))
+
+
+# a done cycle that counts: of the point's current cycle, wholly inside its life (on rows with_stop)
+COUNTS = (Q(cycle=F("point__cycle")) & Q(cycle_start__gte=F("point__created_on"))
+          & (Q(point__retired_on__isnull=True) | Q(cycle_stop__lte=F("point__retired_on"))))
+
+
+def cycle_stop(kind, start):
+    """``CycleStop`` in Python."""
+    return start + ONE_DAY if kind in (CheckCycle.SHIFT, CheckCycle.DAY) else next_start(kind, start)
+
+
+def record(*, point, township_id, kind, start, shift):
+    """Write the done cycle (point, kind, start, shift) once, and add it to its enterprise's month
+    when it is new and counts (read from the point's row, not from ``point`` as the caller holds
+    it). One statement on PostgreSQL (the insert in a ``WITH``), two on SQLite."""
+    cycles, months, points = ScanCycle._meta.db_table, DoneCycleMonth._meta.db_table, RiskPoint._meta.db_table
+    month = start.replace(day=1)
+    insert = (f"INSERT INTO {cycles} (point_id, enterprise_id, township_id, cycle, cycle_start, shift) "
+              f"VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING point_id")
+    add = (f"INSERT INTO {months} (enterprise_id, cycle, month, n) "
+           f"SELECT p.enterprise_id, %s, %s, 1 FROM {points} p WHERE p.id = {{point}} AND p.cycle = %s "
+           f"AND p.created_on <= %s AND (p.retired_on IS NULL OR p.retired_on >= %s) "
+           f"ON CONFLICT (enterprise_id, cycle, month) DO UPDATE SET n = {months}.n + 1")
+    values = [point.pk, point.enterprise_id, township_id, kind, start, shift]
+    counting = [kind, month, kind, start, cycle_stop(kind, start)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH done AS ({insert}) " + add.format(point="(SELECT point_id FROM done)"),
+                           values + counting)
+            return
+        cursor.execute(insert, values)
+        if cursor.fetchone() is not None:
+            cursor.execute(add.format(point="%s"), counting[:2] + [point.pk] + counting[2:])
+
+
+def rebuild(enterprise_ids=None):
+    """Recompute the months of ``enterprise_ids`` (all enterprises when None) from ``ScanCycle``:
+    delete them and insert the counting done cycles grouped by (enterprise, cycle, month), in two
+    statements whatever the number of rows."""
+    months = DoneCycleMonth.objects.all()
+    cycles = with_stop(ScanCycle.objects.all()).filter(COUNTS)
+    if enterprise_ids is not None:
+        enterprise_ids = list(enterprise_ids)
+        months = months.filter(enterprise_id__in=enterprise_ids)
+        cycles = cycles.filter(enterprise_id__in=enterprise_ids)
+    months.delete()
+    grouped = (cycles.annotate(month=TruncMonth("cycle_start", output_field=DateField()))
+               .values_list("enterprise_id", "cycle", "month").annotate(n=Count("pk")).order_by())
+    sql, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {DoneCycleMonth._meta.db_table} (enterprise_id, cycle, month, n) {sql}", params)

@@ -1,0 +1,81 @@
+"""The done cycles' roll-up by month (``risk_reports.done_cycles``): what a scan adds as it is written
+is what a rebuild from ``ScanCycle`` finds, a change of a point's cycle or life rebuilds it, and the
+overdue rate read through it is the rate read from ``ScanCycle`` alone, for periods that start and
+end inside months, a running quarter and shifts of the last two days. On the hand-built city of
+``test_figures_city`` (its figures are hand-counted there)."""
+import datetime
+
+import pytest
+
+from portal.figures.periods import Period
+from risk_reports import done_cycles, overdue
+from risk_reports.models import DoneCycleMonth
+from risk_reports.services.points import point_update
+from tests.risk_reports.factories import make_point, make_scan
+from tests.risk_reports.test_figures_city import Q3, Q4, at, city  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def months():
+    return sorted(DoneCycleMonth.objects.values_list("enterprise_id", "cycle", "month", "n"))
+
+
+def test_what_scans_add_is_what_a_rebuild_finds(city):
+    written = months()
+    # 甲二五金's quarter point p7 retired on 30 September: its July scan no longer counts; 甲三化工's
+    # shift point recorded on 28 September counts its four shifts, all in September
+    assert (city.a3x.pk, "shift", D(2026, 9, 1), 4) in written
+    assert not [row for row in written if row[0] == city.a2x.pk and row[1] == "quarter"]
+    done_cycles.rebuild()
+    assert months() == written
+    done_cycles.rebuild([city.a1x.pk])
+    assert months() == written
+
+
+def test_a_point_s_cycle_changed_drops_its_done_cycles_of_the_old_one(city):
+    before = overdue.enterprise_rate(city.b2y, Q3)
+    assert (before.numerator, before.denominator) == (2, 3)  # one month point, July scanned
+    point = city.b2y.risk_points.get()
+    point_update(point=point, by=None, cycle="week")
+    rate = overdue.enterprise_rate(city.b2y, Q3)
+    assert (rate.numerator, rate.denominator) == (12, 12)  # 12 weeks due, its July month scan not one of them
+    assert not DoneCycleMonth.objects.filter(enterprise=city.b2y).exists()
+
+
+def test_a_scan_in_a_cycle_that_began_before_the_point_is_not_rolled_up(city):
+    staff = city.b2y.memberships.get().user
+    late = make_point(city.b2y, category="dust_collector", name="周中新增", cycle="week", created_on=D(2026, 11, 11))
+    make_scan(late, staff, at(11, 12))  # the week of Monday 9 November began before the point
+    assert not DoneCycleMonth.objects.filter(enterprise=city.b2y, cycle="week").exists()
+
+
+PERIODS = [
+    Q3, Q4,                                      # a whole quarter; the running one (today 16 November)
+    Period(D(2026, 7, 15), D(2026, 9, 14)),      # starting and ending inside months
+    Period(D(2026, 8, 1), D(2026, 8, 31)),       # one month
+    Period(D(2026, 9, 28), D(2026, 10, 4)),      # one week across two quarters
+    Period(D(2026, 1, 1), D(2026, 12, 31)),      # the year, running
+    Period(D(2026, 9, 1), D(2026, 11, 16)),      # to today: the shifts of the last two days one by one
+]
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.start}..{p.end}")
+def test_the_roll_up_changes_no_rate(city, period, monkeypatch):
+    staff = city.a3x.memberships.filter(position="staff").get().user
+    for moment in (at(11, 14, 9), at(11, 15, 21), at(11, 16, 3), at(11, 16, 9)):
+        make_scan(city.a3x.risk_points.get(cycle="shift"), staff, moment)
+    regions = [city.city, city.a, city.a1]
+
+    def everything():
+        out = {region.name: {pk: (t.due, t.done) for pk, t in overdue.tally(period, region=region).items()}
+               for region in regions}
+        out["one"] = {pk: (t.due, t.done) for pk, t in overdue.tally(period, enterprise=city.a3x).items()}
+        return out
+
+    rolled = everything()
+    # no whole month: every done cycle read from ScanCycle, as before the roll-up
+    monkeypatch.setattr(overdue, "_months", lambda start, stop: (start, start))
+    assert everything() == rolled
+    assert any(done for tallies in rolled.values() for _due, done in tallies.values())
