@@ -4,8 +4,8 @@
 in it. At the seeds' scale that is six million rows a quarter, and the overdue rate counted them
 joined to the 480 000 points for each point's life and current cycle: seconds for a city. So a
 done cycle that *counts* is also added, as it is written, to ``DoneCycleMonth``: per enterprise,
-check cycle and month of the cycle's start, a few hundred thousand rows a quarter that need no
-join. ``risk_reports.overdue`` sums the whole months of a period from it and reads ``ScanCycle``
+check cycle, month of the cycle's start and last month it touches (a week may end in the next
+month, a quarter two months on), a few hundred thousand rows a quarter that need no join. ``risk_reports.overdue`` sums the whole months of a period from it and reads ``ScanCycle``
 only at the edges (a period starting or ending inside a month, cycles not yet ended, shifts of the
 last two days, enterprises not producing throughout).
 
@@ -47,6 +47,26 @@ class CycleStop(Func):
                 f" WHEN 'week' THEN date({t}.cycle_start, '+7 days') ELSE date({t}.cycle_start, '+1 day') END"), []
 
 
+class LastMonth(Func):
+    """The first day of the last month a done cycle touches: its start's month, the month of a week's
+    Sunday, the third month of a quarter. A month's roll-up keeps it so that the overdue rate knows,
+    without reading ``ScanCycle``, which of the month's done cycles have ended by a month's start."""
+
+    output_field = DateField()
+    _T = ScanCycle._meta.db_table
+
+    def as_sql(self, compiler, connection, **extra):
+        t = self._T
+        return (f"date_trunc('month', CASE {t}.cycle WHEN 'week' THEN {t}.cycle_start + 6"
+                f" WHEN 'quarter' THEN ({t}.cycle_start + interval '2 months')::date ELSE {t}.cycle_start END)::date"), []
+
+    def as_sqlite(self, compiler, connection, **extra):
+        t = self._T
+        return (f"CASE {t}.cycle WHEN 'week' THEN date({t}.cycle_start, '+6 days', 'start of month')"
+                f" WHEN 'quarter' THEN date({t}.cycle_start, '+2 months', 'start of month')"
+                f" ELSE date({t}.cycle_start, 'start of month') END"), []
+
+
 def with_stop(qs):
     """``ScanCycle`` rows annotated with ``cycle_stop`` (``CycleStop``)."""
     return qs.annotate(cycle_stop=ExpressionWrapper(CycleStop(), output_field=DateField()))
@@ -62,6 +82,12 @@ def cycle_stop(kind, start):
     return start + ONE_DAY if kind in (CheckCycle.SHIFT, CheckCycle.DAY) else next_start(kind, start)
 
 
+def last_month(kind, start):
+    """``LastMonth`` in Python."""
+    day = start if kind in (CheckCycle.SHIFT, CheckCycle.DAY) else cycle_stop(kind, start) - ONE_DAY
+    return day.replace(day=1)
+
+
 def record(*, point, township_id, kind, start, shift):
     """Write the done cycle (point, kind, start, shift) once, and add it to its enterprise's month
     when it is new and counts (read from the point's row, not from ``point`` as the caller holds
@@ -70,12 +96,12 @@ def record(*, point, township_id, kind, start, shift):
     month = start.replace(day=1)
     insert = (f"INSERT INTO {cycles} (point_id, enterprise_id, township_id, cycle, cycle_start, shift) "
               f"VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING point_id")
-    add = (f"INSERT INTO {months} (enterprise_id, cycle, month, n) "
-           f"SELECT p.enterprise_id, %s, %s, 1 FROM {points} p WHERE p.id = {{point}} AND p.cycle = %s "
+    add = (f"INSERT INTO {months} (enterprise_id, cycle, month, last_month, n) "
+           f"SELECT p.enterprise_id, %s, %s, %s, 1 FROM {points} p WHERE p.id = {{point}} AND p.cycle = %s "
            f"AND p.created_on <= %s AND (p.retired_on IS NULL OR p.retired_on >= %s) "
-           f"ON CONFLICT (enterprise_id, cycle, month) DO UPDATE SET n = {months}.n + 1")
+           f"ON CONFLICT (enterprise_id, cycle, month, last_month) DO UPDATE SET n = {months}.n + 1")
     values = [point.pk, point.enterprise_id, township_id, kind, start, shift]
-    counting = [kind, month, kind, start, cycle_stop(kind, start)]
+    counting = [kind, month, last_month(kind, start), kind, start, cycle_stop(kind, start)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"WITH done AS ({insert}) " + add.format(point="(SELECT point_id FROM done)"),
@@ -83,7 +109,7 @@ def record(*, point, township_id, kind, start, shift):
             return
         cursor.execute(insert, values)
         if cursor.fetchone() is not None:
-            cursor.execute(add.format(point="%s"), counting[:2] + [point.pk] + counting[2:])
+            cursor.execute(add.format(point="%s"), counting[:3] + [point.pk] + counting[3:])
 
 
 def rebuild(enterprise_ids=None):
@@ -97,8 +123,9 @@ def rebuild(enterprise_ids=None):
         months = months.filter(enterprise_id__in=enterprise_ids)
         cycles = cycles.filter(enterprise_id__in=enterprise_ids)
     months.delete()
-    grouped = (cycles.annotate(month=TruncMonth("cycle_start", output_field=DateField()))
-               .values_list("enterprise_id", "cycle", "month").annotate(n=Count("pk")).order_by())
+    grouped = (cycles.annotate(month=TruncMonth("cycle_start", output_field=DateField()), last_month=LastMonth())
+               .values_list("enterprise_id", "cycle", "month", "last_month").annotate(n=Count("pk")).order_by())
     sql, params = grouped.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {DoneCycleMonth._meta.db_table} (enterprise_id, cycle, month, n) {sql}", params)
+        cursor.execute(f"INSERT INTO {DoneCycleMonth._meta.db_table} (enterprise_id, cycle, month, last_month, n) "
+                       f"{sql}", params)

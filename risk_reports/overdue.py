@@ -177,10 +177,33 @@ def _months(start, stop):
     return first, stop.replace(day=1)
 
 
-# How long before a day a cycle of each kind may start and still end after it: the done cycles a
-# whole month's roll-up holds that have not ended by then lie within this window (a shift starts on
-# the day before the one it ends on).
-_LONGEST = {CheckCycle.SHIFT: 2, CheckCycle.DAY: 1, CheckCycle.WEEK: 7, CheckCycle.MONTH: 31, CheckCycle.QUARTER: 92}
+def _ending(floor, limits, limit):
+    """The done cycles ending after ``floor`` and by their kind's limit, as ranges of their starts
+    (so that the (township, cycle_start) index finds them): those of a whole month the roll-up
+    leaves to ``ScanCycle``. Nothing at all for a period ended before the month of now."""
+    where = Q(pk__in=[])
+    for kind in CheckCycle.values:
+        top = limits.get(kind, limit)
+        if kind in (CheckCycle.SHIFT, CheckCycle.DAY):
+            lo, hi = floor, top - ONE_DAY                       # start + 1 in (floor, top]
+        elif kind == CheckCycle.WEEK:
+            lo, hi = floor - datetime.timedelta(days=6), top - datetime.timedelta(days=7)
+        else:
+            lo, hi = _first_start(kind, floor - datetime.timedelta(days=92)), None
+            starts = []
+            while True:
+                stop = next_start(kind, lo)
+                if stop > top:
+                    break
+                if stop > floor:
+                    starts.append(lo)
+                lo = stop
+            if starts:
+                where |= Q(cycle=kind, cycle_start__gte=starts[0], cycle_start__lte=starts[-1])
+            continue
+        if lo <= hi:
+            where |= Q(cycle=kind, cycle_start__gte=lo, cycle_start__lte=hi)
+    return where
 
 
 def tally(period, *, region=None, enterprise=None, by_township=False):
@@ -226,16 +249,14 @@ def tally(period, *, region=None, enterprise=None, by_township=False):
         entry.due += due * row["n"]
 
     # query 3: the done cycles that are due (period, life, ended, current kind) counted per
-    # enterprise, in one statement of four parts (UNION ALL):
-    # - the whole months of the period from the roll-up (risk_reports.done_cycles);
-    # - less those of them that have not ended by the period's end or by now (the last days' only);
-    # - the days of the period outside a whole month, counted from ScanCycle;
+    # enterprise, in one statement of three parts (UNION ALL):
+    # - the whole months of the period from the roll-up (risk_reports.done_cycles), those of their
+    #   done cycles that ended by the start of the month of the period's end or of yesterday;
+    # - from ScanCycle, the others: outside a whole month, or ending after that month's start;
     # - one by one, the done cycles that need a per-enterprise look: those of enterprises not
-    #   producing throughout (left out of the other three) and the shifts of the last two days.
-    first, last = _months(start, stop)
+    #   producing throughout (left out of the other two) and the shifts of the last two days.
     if enterprise is not None:
-        mine = Q(enterprise=enterprise)
-        rolled = Q(enterprise=enterprise)
+        mine = rolled = Q(enterprise=enterprise)
     else:
         # A done cycle carries the township at the time; the region's own townships find nearly all of
         # its enterprises' done cycles through the (township, cycle_start) index, so a district reads
@@ -245,11 +266,12 @@ def tally(period, *, region=None, enterprise=None, by_township=False):
         moved = EnterpriseChange.objects.filter(kind=EnterpriseChange.Kind.TRANSFER,
                                                 enterprise__township__path__startswith=region.path).filter(
             Q(effective_date__gt=start) | Q(at__gte=datetime.datetime.combine(start, datetime.time(), tz())))
-        mine = (Q(township__in=townships) | Q(enterprise_id__in=moved.values("enterprise_id"))) & Q(
-            enterprise_id__in=enterprises.values("pk"))
         rolled = Q(enterprise_id__in=enterprises.values("pk"))
-    ended = (Q(cycle=CheckCycle.SHIFT, cycle_stop__lte=min(stop, today + ONE_DAY))
-             | (~Q(cycle=CheckCycle.SHIFT) & Q(cycle_stop__lte=min(stop, today))))
+        mine = (Q(township__in=townships) | Q(enterprise_id__in=moved.values("enterprise_id"))) & rolled
+    limits = {CheckCycle.SHIFT: min(stop, today + ONE_DAY)}
+    limit = min(stop, today)
+    ended = (Q(cycle=CheckCycle.SHIFT, cycle_stop__lte=limits[CheckCycle.SHIFT])
+             | (~Q(cycle=CheckCycle.SHIFT) & Q(cycle_stop__lte=limit)))
     detail = Q(cycle=CheckCycle.SHIFT, cycle_start__gte=today - ONE_DAY)
     if partial:
         detail |= Q(enterprise_id__in=partial)
@@ -259,20 +281,19 @@ def tally(period, *, region=None, enterprise=None, by_township=False):
                      one_shift=Value(None, output_field=IntegerField()))
     parts = [valid.filter(detail, ended).values("enterprise_id").annotate(
         one_cycle=F("cycle"), one_start=F("cycle_start"), one_shift=F("shift"), n=Count("pk"))]
-    edges = ~Q(cycle_start__gte=first, cycle_start__lt=last) if first < last else Q()
-    parts.append(valid.filter(edges, ended).exclude(detail).values("enterprise_id").annotate(**no_detail,
-                                                                                          n=Count("pk")))
+    first, last = _months(start, stop)
     if first < last:
-        parts.append(DoneCycleMonth.objects.filter(rolled, month__gte=first, month__lt=last)
+        # a done cycle of a whole month whose last month is before ``floor`` has ended by ``limit``
+        # (and a shift of the last two days never is: it is looked at one by one)
+        floor = min(limit, today - ONE_DAY).replace(day=1)
+        parts.append(DoneCycleMonth.objects.filter(rolled, month__gte=first, month__lt=last, last_month__lt=floor)
                      .exclude(enterprise_id__in=partial).order_by().values("enterprise_id")
                      .annotate(**no_detail, n=Sum("n")))
-        limit = min(stop, today)
-        recent = Q()
-        for kind, days in _LONGEST.items():
-            recent |= Q(cycle=kind, cycle_start__gt=limit - datetime.timedelta(days=days + 1))
-        not_yet = (valid.filter(recent, cycle_start__gte=first, cycle_start__lt=last)
-                   .exclude(enterprise_id__in=partial).filter(~ended | detail))
-        parts.append(not_yet.values("enterprise_id").annotate(**no_detail, n=Value(0) - Count("pk")))
+        edges = ~Q(cycle_start__gte=first, cycle_start__lt=last) | _ending(floor, limits, limit)
+    else:
+        edges = Q()
+    parts.append(valid.filter(edges, ended).exclude(detail).values("enterprise_id").annotate(**no_detail,
+                                                                                          n=Count("pk")))
     done = parts[0].union(*parts[1:], all=True)
     for row in done:
         entry = out.get(row["enterprise_id"])

@@ -109,7 +109,8 @@ class ScanCycle(models.Model):
 
 
 class DoneCycleMonth(models.Model):
-    """The done cycles of an enterprise's points counted by (check cycle, month of the cycle's start):
+    """The done cycles of an enterprise's points counted by (check cycle, month of the cycle's start,
+    last month it touches):
     the roll-up the overdue rate reads instead of six million ``ScanCycle`` rows a quarter
     (``risk_reports.done_cycles``). Only cycles that count are in it — of the point's current cycle,
     wholly inside its life — so a change of a point's cycle or life rebuilds its enterprise's rows."""
@@ -118,6 +119,7 @@ class DoneCycleMonth(models.Model):
                                    related_name="+")
     cycle = models.CharField(_("check cycle"), max_length=8, choices=CheckCycle.choices)
     month = models.DateField(_("month"))  # the first day of the month the cycles start in
+    last_month = models.DateField(_("last month"))  # the first day of the last month they touch (LastMonth)
     n = models.PositiveIntegerField(_("done cycles"), default=0)
 
     class Scope:
@@ -130,7 +132,8 @@ class DoneCycleMonth(models.Model):
         verbose_name = _("done check cycles of a month")
         verbose_name_plural = _("done check cycles of months")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "cycle", "month"], name="done_cycle_month_once"),
+            models.UniqueConstraint(fields=["enterprise", "cycle", "month", "last_month"],
+                                    name="done_cycle_month_once"),
         ]
         indexes = [models.Index(fields=["month", "enterprise"], name="done_cycle_month_period")]
 
