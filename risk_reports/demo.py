@@ -48,7 +48,7 @@ from portal.accounts.models import Role
 from portal.demo import bulk_insert, register
 from portal.figures.periods import Period
 
-from . import done_cycles
+from . import rollups
 from .cycles import cycle_bounds, cycle_of, next_start, shift_times
 from .models import (METHOD_FACTORS, ChanganCode, CheckCycle, GradingBand, GradingBasis, GradingMethod, GradingScale,
                      PointHazard, RiskCategory, RiskPoint, Scan, ScanCycle, ShiftSchedule)
@@ -506,7 +506,8 @@ class _Risk:
                 cycles.append(ScanCycle(point_id=s.point_id, enterprise_id=s.enterprise_id, township_id=s.township_id,
                                         cycle=s.cycle, cycle_start=s.cycle_start, shift=s.shift))
         bulk_insert(ScanCycle, cycles)
-        done_cycles.rebuild([e["pk"] for e in enterprises])
+        rollups.rebuild_done_cycles([e["pk"] for e in enterprises])
+        rollups.rebuild_scan_months([e["pk"] for e in enterprises])
         self.counts["scans"] += len(scans)
         self.counts["cycles"] += len(cycles)
         self.hazards(failing)

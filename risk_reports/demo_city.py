@@ -43,7 +43,7 @@ from portal.accounts.models import Role
 from portal.demo import _copy_text, bulk_insert
 from portal.figures.periods import Period
 
-from . import done_cycles
+from . import rollups
 from .cycles import cycle_of, next_start
 from .demo import _Risk, _short
 from .models import CheckCycle, PointHazard
@@ -157,8 +157,9 @@ class City(_Risk):
             with _Unconstrained(raw, ["risk_reports_scan", "risk_reports_scancycle"]):
                 failing = self.city_scans(raw, specs, scans, lap)
             lap("indexes and constraints of the scans and done cycles re-created")
-            done_cycles.rebuild()
-            lap("done cycles rolled up by month")
+            rollups.rebuild_done_cycles()
+            rollups.rebuild_scan_months()
+            lap("done cycles and scans rolled up by month")
             self.city_hazards(failing)
             lap(f"{self.counts['hazards']} hazards found by scanning")
             for table in ("risk_reports_riskpoint", "risk_reports_changancode", "risk_reports_scan",

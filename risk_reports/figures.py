@@ -18,7 +18,9 @@ divide by (unranked). An average is a ``registry.Ratio`` (kind "average"): a ``R
 is the plain quotient (points per enterprise), not a percentage, so that a district's average rolls up from its townships' sums.
 """
 
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value
+import datetime
+
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Status
@@ -28,8 +30,11 @@ from portal.figures import registry
 from portal.figures.queries import child_path, grouped_counts, grouped_rates, under, within
 from portal.figures.registry import Rate, Ratio
 
-from .models import RiskLevel, RiskPoint, Scan
+from . import rollups
+from .models import RiskLevel, RiskPoint, Scan, ScanMonth
 from .overdue import overdue_rates
+
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def _alive_at_end(period):
@@ -65,17 +70,30 @@ def _producing(region):
 def _scans_by_township(region, period):
     """``{path: {enterprise_id: whether its principal scanned}}`` for the scans in the period
     under the townships of ``region`` (above a township), every unit down to the townships
-    present. Two queries: the units, then the scans grouped by (township, enterprise) — a parallel hash
-    aggregate on plain columns, where a COUNT(DISTINCT) per child sorts every scan. Widened in a
-    ``batch(over=city)``: one pass for the city serves each district."""
+    present. Two queries: the units, then the scans grouped by (township, enterprise) with the
+    principal's counted — the whole months of the period from ``ScanMonth``, the other days from
+    ``Scan`` (``risk_reports.rollups``), UNION ALL. Widened in a ``batch(over=city)``: one pass for
+    the city serves each district."""
     units = list(_units_under(region).values_list("pk", "path", "level"))
     out = {path: {} for _pk, path, _level in units}
     townships = {pk: path for pk, path, level in units if level == Region.Level.TOWNSHIP}
-    rows = (_scans(period).filter(township_id__in=list(townships)).values_list("township_id", "enterprise_id")
+    here = Q(township_id__in=list(townships))
+    rows = (_scans(period).filter(here, _outside_whole_months(period)).values_list("township_id", "enterprise_id")
             .annotate(principal=Count("pk", filter=Q(by_principal=True))).order_by())
+    first, last = rollups.whole_months(period.start, period.end + ONE_DAY)
+    if first < last:
+        rows = rows.union(ScanMonth.objects.filter(here, month__gte=first, month__lt=last).order_by()
+                          .values_list("township_id", "enterprise_id").annotate(principal=Sum("principal")), all=True)
     for township, enterprise_id, n in rows:
-        out[townships[township]][enterprise_id] = n > 0
+        scanned = out[townships[township]]
+        scanned[enterprise_id] = scanned.get(enterprise_id, False) or n > 0
     return out
+
+
+def _outside_whole_months(period):
+    """The scans of ``period`` on days outside its whole months (those ``ScanMonth`` does not hold)."""
+    first, last = rollups.whole_months(period.start, period.end + ONE_DAY)
+    return ~Q(done_on__gte=first, done_on__lt=last) if first < last else Q()
 
 
 @registry.shared
@@ -111,8 +129,10 @@ def enterprises_using(region, period):
 def usage_rate(region, period):
     """Producing enterprises on the roster with a scan in the period ÷ producing enterprises on the
     roster (seed 001: 99.77 %), by their current township. One query."""
-    scanned = Exists(Scan.objects.filter(enterprise=OuterRef("pk"), done_on__gte=period.start,
-                                         done_on__lte=period.end))
+    first, last = rollups.whole_months(period.start, period.end + ONE_DAY)
+    scanned = Exists(_scans(period).filter(_outside_whole_months(period), enterprise=OuterRef("pk")))
+    if first < last:
+        scanned |= Exists(ScanMonth.objects.filter(enterprise=OuterRef("pk"), month__gte=first, month__lt=last))
     enterprises = Enterprise.objects.filter(status=Status.PRODUCING).annotate(scanned=scanned)
     return grouped_rates(region, enterprises, Q(scanned=True), village="village", distinct=True)
 

@@ -4,7 +4,7 @@ fill (``scans``)."""
 from .dictionary import (ACCIDENT_TYPE_CODES, MEASURE_KIND_CODES, METHOD_FACTORS, CheckCycle, GradingBand,
                          GradingMethod, GradingScale, RiskCategory, RiskLevel, plain)
 from .points import ChanganCode, GradingBasis, RiskPoint, ShiftSchedule
-from .scans import DoneCycleMonth, PointHazard, Scan, ScanCycle
+from .scans import DoneCycleMonth, PointHazard, Scan, ScanCycle, ScanMonth
 
 # dust cleaning (issue 11 item 2)
 from .dust import DustEscalation, DustSite, DustUpload, DutyRoster, EscalationStep, FlagReason  # noqa: E402
@@ -19,7 +19,7 @@ __all__ = [
     "ACCIDENT_TYPE_CODES", "MEASURE_KIND_CODES", "METHOD_FACTORS", "CheckCycle", "GradingBand", "GradingMethod",
     "GradingScale", "RiskCategory", "RiskLevel", "plain",
     "ChanganCode", "GradingBasis", "RiskPoint", "ShiftSchedule",
-    "DoneCycleMonth", "PointHazard", "Scan", "ScanCycle",
+    "DoneCycleMonth", "PointHazard", "Scan", "ScanCycle", "ScanMonth",
     "DustEscalation", "DustSite", "DustUpload", "DutyRoster", "EscalationStep", "FlagReason",
     # risk reports (issue 11 item 1)
     "ModelEnterprise", "ReportKind", "ReportState", "RiskReport", "RiskReportItem",

@@ -112,7 +112,7 @@ class DoneCycleMonth(models.Model):
     """The done cycles of an enterprise's points counted by (check cycle, month of the cycle's start,
     last month it touches):
     the roll-up the overdue rate reads instead of six million ``ScanCycle`` rows a quarter
-    (``risk_reports.done_cycles``). Only cycles that count are in it — of the point's current cycle,
+    (``risk_reports.rollups``). Only cycles that count are in it — of the point's current cycle,
     wholly inside its life — so a change of a point's cycle or life rebuilds its enterprise's rows."""
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
@@ -136,6 +136,33 @@ class DoneCycleMonth(models.Model):
                                     name="done_cycle_month_once"),
         ]
         indexes = [models.Index(fields=["month", "enterprise"], name="done_cycle_month_period")]
+
+
+class ScanMonth(models.Model):
+    """The scans of an enterprise under a township (at the time) in a month, and how many its
+    principal made: the roll-up that enterprises using the code, the usage rate and principal
+    participation read instead of six million scans a quarter (``risk_reports.rollups``)."""
+
+    township = models.ForeignKey(Region, verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="+")
+    month = models.DateField(_("month"))  # the first day of the month of the scans' day (done_on)
+    n = models.PositiveIntegerField(_("scans"), default=0)
+    principal = models.PositiveIntegerField(_("scans by the principal"), default=0)
+
+    class Scope:
+        region = "township"
+        enterprise = "enterprise"
+        cell = "enterprise__grid_cell"
+        change = ()
+
+    class Meta:
+        verbose_name = _("scans of a month")
+        verbose_name_plural = _("scans of months")
+        constraints = [
+            models.UniqueConstraint(fields=["township", "enterprise", "month"], name="scan_month_once"),
+        ]
+        indexes = [models.Index(fields=["enterprise", "month"], name="scan_month_enterprise")]
 
 
 class PointHazard(models.Model):

@@ -14,7 +14,7 @@ from enterprises.models import Status
 from portal.accounts import capabilities as caps
 from portal.accounts import scope
 
-from .. import done_cycles
+from .. import rollups
 from ..models import (METHOD_FACTORS, ChanganCode, CheckCycle, GradingBasis, GradingMethod, RiskLevel, RiskPoint,
                       ShiftSchedule, plain)
 from .codes import code_issue, code_revoke
@@ -132,8 +132,8 @@ def point_update(*, point, by, **changes):
     _clean(point)
     point.save(update_fields=[*changes, "updated_at"])
     if "cycle" in changes:
-        # its done cycles of the old cycle no longer count (risk_reports.done_cycles)
-        done_cycles.rebuild([point.enterprise_id])
+        # its done cycles of the old cycle no longer count (risk_reports.rollups)
+        rollups.rebuild_done_cycles([point.enterprise_id])
     return point
 
 
@@ -172,7 +172,7 @@ def point_retire(*, point, by, on=None):
     point.retired_on = on
     _clean(point, validate_constraints=False)  # a retired point leaves the name free; nothing to clash
     point.save(update_fields=["retired_on", "updated_at"])
-    done_cycles.rebuild([point.enterprise_id])  # a cycle its retirement cuts short no longer counts
+    rollups.rebuild_done_cycles([point.enterprise_id])  # a cycle its retirement cuts short no longer counts
     for code in ChanganCode.objects.filter(point=point, revoked_at__isnull=True):
         code_revoke(code=code, by=by, reason=RETIRED_REASON)
     return point

@@ -4,7 +4,7 @@
 same rows in bulk): the scan with its results, and its (point, cycle) in ``ScanCycle`` once — an
 insert that ignores the conflict, so a second scan in a cycle costs one cheap statement and the
 figures never read the scans to count done cycles — with its month's roll-up
-(``risk_reports.done_cycles``).
+and the scan's month (``risk_reports.rollups``).
 """
 import datetime
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from portal.attachments.services import attachment_create, max_bytes
 from portal.rules.services import threshold
 from portal.submissions.services import KeyReused, payload_hash, valid_key
 
-from .. import done_cycles
+from .. import rollups
 from ..cycles import cycle_of, tz
 from ..models import ChanganCode, CheckCycle, PointHazard, Scan, ShiftSchedule
 
@@ -49,8 +49,8 @@ def scan_record(*, point, code, by, by_principal, done_at, results, client_key, 
         cycle=point.cycle, cycle_start=start, shift=shift, results=results,
         failed=sum(1 for r in results if not r.get("ok")), photos=photos,
         client_key=client_key, payload_hash=payload_hash)
-    done_cycles.record(point=point, township_id=point.enterprise.township_id, kind=point.cycle, start=start,
-                       shift=shift)
+    rollups.record(point=point, township_id=point.enterprise.township_id, kind=point.cycle, start=start, shift=shift,
+                   done_on=scan.done_on, by_principal=by_principal)
     return scan
 
 

@@ -1,15 +1,19 @@
-"""The done cycles' roll-up by month (``risk_reports.done_cycles``): what a scan adds as it is written
-is what a rebuild from ``ScanCycle`` finds, a change of a point's cycle or life rebuilds it, and the
-overdue rate read through it is the rate read from ``ScanCycle`` alone, for periods that start and
-end inside months, a running quarter and shifts of the last two days. On the hand-built city of
-``test_figures_city`` (its figures are hand-counted there)."""
+"""The roll-ups by month (``risk_reports.rollups``): what a scan adds as it is written is what a
+rebuild from ``ScanCycle`` and ``Scan`` finds, a change of a point's cycle or life rebuilds its
+enterprise's done cycles, and the figures read through them are the figures read from ``ScanCycle``
+and ``Scan`` alone, for periods that start and end inside months, a running quarter and shifts of
+the last two days. On the hand-built city of ``test_figures_city`` (its figures are hand-counted
+there)."""
 import datetime
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from portal.figures.periods import Period
-from risk_reports import done_cycles, overdue
-from risk_reports.models import DoneCycleMonth
+from risk_reports import overdue, rollups
+from portal.figures import registry
+from risk_reports.models import DoneCycleMonth, ScanMonth
 from risk_reports.services.points import point_update
 from tests.risk_reports.factories import make_point, make_scan
 from tests.risk_reports.test_figures_city import Q3, Q4, at, city  # noqa: F401 (the fixture)
@@ -23,14 +27,20 @@ def months():
 
 
 def test_what_scans_add_is_what_a_rebuild_finds(city):
+    scans = sorted(ScanMonth.objects.values_list("township_id", "enterprise_id", "month", "n", "principal"))
+    # 甲一机械: its principal's three scans of p1 and the staff's of p2 in July, August, September
+    assert [row[2:] for row in scans if row[1] == city.a1x.pk] == [
+        (D(2026, 7, 1), 2, 1), (D(2026, 8, 1), 3, 1), (D(2026, 9, 1), 2, 1)]
+    rollups.rebuild_scan_months()
+    assert sorted(ScanMonth.objects.values_list("township_id", "enterprise_id", "month", "n", "principal")) == scans
     written = months()
     # 甲二五金's quarter point p7 retired on 30 September: its July scan no longer counts; 甲三化工's
     # shift point recorded on 28 September counts its four shifts, all in September
     assert (city.a3x.pk, "shift", D(2026, 9, 1), 4) in written
     assert not [row for row in written if row[0] == city.a2x.pk and row[1] == "quarter"]
-    done_cycles.rebuild()
+    rollups.rebuild_done_cycles()
     assert months() == written
-    done_cycles.rebuild([city.a1x.pk])
+    rollups.rebuild_done_cycles([city.a1x.pk])
     assert months() == written
 
 
@@ -74,6 +84,10 @@ def test_the_roll_up_changes_no_rate(city, period, now, clock, monkeypatch):
     for moment in (at(10, 30, 21), at(10, 31, 9), at(10, 31, 21), at(11, 14, 9), at(11, 15, 21), at(11, 16, 3),
                    at(11, 16, 9)):
         make_scan(shift_point, staff, moment)
+    # scans only on days outside a period's whole months: 乙二包装's staff on 3 September (inside
+    # 15 July – 14 September), 乙二食品's principal on 5 November (inside 1 September – 16 November)
+    make_scan(city.b2y.risk_points.get(), city.b2y.memberships.get().user, at(9, 3))
+    make_scan(city.b2x.risk_points.first(), city.b2x.memberships.get().user, at(11, 5))
     if now is not None:
         clock.move_to(now)
     regions = [city.city, city.a, city.a1]
@@ -82,11 +96,28 @@ def test_the_roll_up_changes_no_rate(city, period, now, clock, monkeypatch):
         out = {region.name: {pk: (t.due, t.done) for pk, t in overdue.tally(period, region=region).items()}
                for region in regions}
         out["one"] = {pk: (t.due, t.done) for pk, t in overdue.tally(period, enterprise=city.a3x).items()}
+        for name in ("risk.enterprises_using", "risk.usage_rate", "risk.principal_participation"):
+            for region in regions:
+                with registry.batch():
+                    out[name, region.name] = {row.region.name: (row.value, row.numerator, row.denominator)
+                                              for row in registry.compute(name, region, period)}
         return out
 
     rolled = everything()
     # no whole month: every done cycle read from ScanCycle, as before the roll-up
-    monkeypatch.setattr(overdue, "_months", lambda start, stop: (start, start))
+    monkeypatch.setattr(rollups, "whole_months", lambda start, stop: (start, start))
     assert everything() == rolled
     if now is None:  # something to compare (as of 1 October, nothing of the fourth quarter is done yet)
         assert any(done for tallies in rolled.values() for _due, done in tallies.values())
+
+
+def test_the_command_checks_and_rebuilds(city):
+    call_command("rollups_rebuild", "--check", stdout=io.StringIO())
+    ScanMonth.objects.filter(enterprise=city.a1x).update(principal=0)
+    DoneCycleMonth.objects.filter(enterprise=city.b1x).delete()
+    with pytest.raises(CommandError):
+        call_command("rollups_rebuild", "--check", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("rollups_rebuild", stdout=out)
+    assert "done-cycle months" in out.getvalue()
+    call_command("rollups_rebuild", "--check", stdout=io.StringIO())
