@@ -20,7 +20,8 @@ is the plain quotient (points per enterprise), not a percentage, so that a distr
 
 import datetime
 
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models import (BooleanField, Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value,
+                              When)
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Status
@@ -59,8 +60,27 @@ def _scan_hazards(period):
     return Hazard.objects.filter(within(period, "found_on"), source=HazardSource.SCAN)
 
 
-def _producing(region):
-    """Producing enterprises per child region: ``{child: n}``. One query."""
+@registry.shared(widen=True)
+def _producing_by_township(region, period):
+    """``{path: n}``: producing enterprises on the roster under each unit down to the townships of
+    ``region`` (above a township), every unit present (at zero, ``UNION ALL``-ed). One statement;
+    widened in a ``batch(over=city)``."""
+    rows = (Enterprise.objects.filter(under(region), status=Status.PRODUCING).values_list("township__path")
+            .annotate(n=Count("pk")).order_by())
+    zeros = _units_under(region).order_by().annotate(n=Value(0, output_field=IntegerField())).values_list("path", "n")
+    out = {}
+    for path, n in rows.union(zeros, all=True):
+        out[path] = out.get(path, 0) + n
+    return out
+
+
+@registry.shared
+def _producing(region, period):
+    """Producing enterprises per child region: ``{child: n}``. One query below a township; above,
+    summed from ``_producing_by_township``."""
+    if region.level != Region.Level.TOWNSHIP:
+        return {child: sum(parts) for child, parts in
+                registry.part_of(region, _producing_by_township(region, period)).items()}
     return grouped_counts(region, Enterprise.objects.filter(status=Status.PRODUCING), village="village",
                           n=Count("pk"))
 
@@ -128,11 +148,15 @@ def enterprises_using(region, period):
 
 def usage_rate(region, period):
     """Producing enterprises on the roster with a scan in the period ÷ producing enterprises on the
-    roster (seed 001: 99.77 %), by their current township. One query."""
+    roster (seed 001: 99.77 %), by their current township: a scan month of the period's whole months
+    (``ScanMonth``) or a scan on its other days. One query."""
     first, last = rollups.whole_months(period.start, period.end + ONE_DAY)
-    scanned = Exists(_scans(period).filter(_outside_whole_months(period), enterprise=OuterRef("pk")))
+    parts = []
     if first < last:
-        scanned |= Exists(ScanMonth.objects.filter(enterprise=OuterRef("pk"), month__gte=first, month__lt=last))
+        parts.append(Exists(ScanMonth.objects.filter(enterprise=OuterRef("pk"), month__gte=first, month__lt=last)))
+    if (first, last) != (period.start, period.end + ONE_DAY):
+        parts.append(Exists(_scans(period).filter(_outside_whole_months(period), enterprise=OuterRef("pk"))))
+    scanned = parts[0] if len(parts) == 1 else parts[0] | parts[1]
     enterprises = Enterprise.objects.filter(status=Status.PRODUCING).annotate(scanned=scanned)
     return grouped_rates(region, enterprises, Q(scanned=True), village="village", distinct=True)
 
@@ -153,29 +177,46 @@ def _units_under(region):
         level=Region.Level.VILLAGE)
 
 
+# the key of the points of producing enterprises (all classes) beside the classes' counts
+PRODUCING = "producing"
+
+
 def _zero_levels(regions):
-    """``regions`` as rows ``(path, "", 0)``, to ``UNION ALL`` with counts by (path, level)."""
+    """``regions`` as rows ``(path, "", False, 0)``, to ``UNION ALL`` with counts by (path, level,
+    producing)."""
     return (regions.order_by().annotate(child=F("path"), no_level=Value("", output_field=CharField()),
+                                        no_producing=Value(False, output_field=BooleanField()),
                                         n=Value(0, output_field=IntegerField()))
-            .values_list("child", "no_level", "n"))
+            .values_list("child", "no_level", "no_producing", "n"))
 
 
 def _by_level(rows):
+    """``{child: {level: n, PRODUCING: n}}`` from rows (child, level, producing, n)."""
     out = {}
-    for child, level, n in rows:
+    for child, level, producing, n in rows:
         counts = out.setdefault(child, {})
         if level:
-            counts[level] = n
+            counts[level] = counts.get(level, 0) + n
+        if producing:
+            counts[PRODUCING] = counts.get(PRODUCING, 0) + n
     return out
+
+
+def _by_level_and_status(qs, *group):
+    """``qs`` (points) grouped by ``group``, class and whether the enterprise is producing."""
+    producing = Case(When(enterprise__status=Status.PRODUCING, then=Value(True)), default=Value(False),
+                     output_field=BooleanField())
+    return (qs.annotate(producing=producing).values_list(*group, "level", "producing").annotate(n=Count("pk"))
+            .order_by())
 
 
 @registry.shared(widen=True)
 def _points_by_township(region, period):
-    """``{path: {level: n}}`` of the points alive at the period's end under the townships of
-    ``region`` (above a township), every unit down to the townships present. One statement; widened in a
-    ``batch(over=city)``."""
-    rows = (_points(period).filter(under(region, "enterprise__township"))
-            .values_list("enterprise__township__path", "level").annotate(n=Count("pk")).order_by())
+    """``{path: {level: n, PRODUCING: n}}`` of the points alive at the period's end under the
+    townships of ``region`` (above a township), every unit down to the townships present. One
+    statement; widened in a ``batch(over=city)``."""
+    rows = _by_level_and_status(_points(period).filter(under(region, "enterprise__township")),
+                                "enterprise__township__path")
     return _by_level(rows.union(_zero_levels(_units_under(region)), all=True))
 
 
@@ -193,16 +234,16 @@ def _points_by_level(region, period):
                 for level, n in levels.items():
                     counts[level] = counts.get(level, 0) + n
         return out
-    rows = (_points(period).filter(under(region, "enterprise__township"))
-            .annotate(child=child_path(region, township="enterprise__township")).values_list("child", "level")
-            .annotate(n=Count("pk")).order_by())
+    rows = _by_level_and_status(_points(period).filter(under(region, "enterprise__township"))
+                                .annotate(child=child_path(region, township="enterprise__township")), "child")
     return _by_level(rows.union(_zero_levels(region.children.all()), all=True))
 
 
 def points(region, period):
     """Risk points identified, alive at the period's end (seed 001 (三): 475 404 in four classes). One
     query (the points by class, shared with the class counts)."""
-    return {child: sum(levels.values()) for child, levels in _points_by_level(region, period).items()}
+    return {child: sum(levels.get(level, 0) for level in RiskLevel.values)
+            for child, levels in _points_by_level(region, period).items()}
 
 
 def _points_of(*levels):
@@ -216,13 +257,12 @@ def _points_of(*levels):
 
 def points_per_enterprise(region, period):
     """Points of producing enterprises ÷ producing enterprises (seed 001 problem (二): the lowest,
-    钟楼区 9.23, is named), as a ``Ratio``. One query."""
-    alive = Q(risk_points__created_on__lte=period.end) & (
-        Q(risk_points__retired_on__isnull=True) | Q(risk_points__retired_on__gt=period.end))
-    rows = (Enterprise.objects.filter(under(region), status=Status.PRODUCING)
-            .annotate(child=child_path(region, village="village")).values("child")
-            .annotate(enterprises=Count("pk", distinct=True), points=Count("risk_points", filter=alive)).order_by())
-    return {row["child"]: Ratio(row["points"], row["enterprises"]) for row in rows}
+    钟楼区 9.23, is named), as a ``Ratio``: the points alive at the period's end (shared with the point
+    counts) over the producing enterprises now. Two queries (one below a township); inside a
+    ``batch(over=city)``, shared with the other figures for every district."""
+    points = _points_by_level(region, period)
+    return {child: Ratio(points.get(child, {}).get(PRODUCING, 0), n)
+            for child, n in _producing(region, period).items() if n}
 
 
 # -- hazards found by scanning ----------------------------------------------------------------------------------------
@@ -236,7 +276,7 @@ def scan_hazards_per_enterprise(region, period):
     """Hazards found by scanning ÷ producing enterprises (seed 001 problem (二): 金坛区 0.59, 新北区
     0.66), as a ``Ratio``. Two queries: the hazards, the enterprises."""
     hazards = scan_hazards(region, period)
-    return {child: Ratio(hazards.get(child, 0), n) for child, n in _producing(region).items() if n}
+    return {child: Ratio(hazards.get(child, 0), n) for child, n in _producing(region, period).items() if n}
 
 
 # -- overdue -------------------------------------------------------------------------------------------------------

@@ -229,17 +229,24 @@ def tally(period, *, region=None, enterprise=None, by_township=False):
               .annotate(child=child, lo=Greatest("created_on", Value(start)),
                         hi=Least(Coalesce("retired_on", Value(stop)), Value(stop)),
                         starts=Case(When(cycle=CheckCycle.SHIFT, then=F("enterprise__shift_schedule__starts"))))
-              .values("child", "enterprise_id", "cycle", "lo", "hi", "starts").annotate(n=Count("pk")).order_by())
+              .values_list("child", "enterprise_id", "cycle", "lo", "hi", "starts").annotate(n=Count("pk"))
+              .order_by())
     out, schedules = {}, {}
-    whole = [(start, stop)]
-    for row in points:
-        starts = tuple(row["starts"] or ())
-        if row["cycle"] == CheckCycle.SHIFT:
-            schedules[row["enterprise_id"]] = starts
-        due = sum(count_due(row["cycle"], a, b, now, starts)
-                  for a, b in _clip(spans_of.get(row["enterprise_id"], whole), row["lo"], row["hi"]))
-        entry = out.setdefault(row["enterprise_id"], Tally(row["child"]))
-        entry.due += due * row["n"]
+    # tens of thousands of groups at the seeds' scale: tuples, and the enterprises producing
+    # throughout (nearly all) without clipping their points' lives to spans
+    for child, enterprise_id, kind, lo, hi, starts, n in points:
+        starts = tuple(starts) if starts else ()
+        if kind == CheckCycle.SHIFT:
+            schedules[enterprise_id] = starts
+        spans = spans_of.get(enterprise_id)
+        if spans is None:
+            due = count_due(kind, lo, hi, now, starts)
+        else:
+            due = sum(count_due(kind, a, b, now, starts) for a, b in _clip(spans, lo, hi))
+        entry = out.get(enterprise_id)
+        if entry is None:
+            entry = out[enterprise_id] = Tally(child)
+        entry.due += due * n
 
     # query 3: the done cycles that are due (period, life, ended, current kind) counted per
     # enterprise, in one statement of three parts (UNION ALL):

@@ -70,9 +70,10 @@ COSTS = [
     ("risk.points", 1, "points alive at the end grouped by child"),
     ("risk.points_red", 1, "the same, of one class"),
     ("risk.points_significant", 1, "the same, of two classes"),
-    ("risk.points_per_enterprise", 1, "producing enterprises joined to their points, grouped by child"),
+    ("risk.points_per_enterprise", 2, "points alive by (township, class, producing or not), shared with the point "
+                                      "counts; producing enterprises by township"),
     ("risk.scan_hazards", 1, "scan hazards grouped by child"),
-    ("risk.scan_hazards_per_enterprise", 2, "scan hazards grouped by child; producing enterprises grouped by child"),
+    ("risk.scan_hazards_per_enterprise", 2, "scan hazards grouped by child; producing enterprises by township"),
     ("risk.overdue_rate", 3, "the history of enterprises not producing throughout; points grouped by "
                              "(child, enterprise, cycle, clipped life); done cycles grouped by (child, enterprise, "
                              "cycle)"),
