@@ -137,6 +137,8 @@ def test_done_cycles_once_per_cycle_of_the_scans():
     assert len(cycles) == len(set(cycles)) == len(distinct) and set(cycles) == distinct
     assert Scan.objects.count() > len(cycles)  # some cycles were scanned twice
     assert set(ScanCycle.objects.values_list("cycle", flat=True)) == set(CheckCycle.values)
+    # the months the figures sum are the months of these scans and done cycles
+    call_command("rollups_rebuild", "--check", stdout=StringIO())
 
 
 @pytest.mark.django_db
