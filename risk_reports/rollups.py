@@ -133,10 +133,16 @@ def record(*, point, township_id, kind, start, shift, done_on, by_principal):
             cursor.execute(add.format(point="%s"), counting[:3] + [point.pk] + counting[3:])
 
 
-def _insert_select(model, columns, qs):
+def _insert_select(model, columns, key, qs):
+    """INSERT the rows of ``qs`` (grouped, ``columns`` in order) into ``model``'s table. A row a scan
+    wrote meanwhile under the same ``key`` (its first scan of the month, committed after the DELETE
+    looked) takes the recomputed values, which count that scan: the rebuild never fails on it."""
     sql, params = qs.query.sql_with_params()
+    table = model._meta.db_table
+    values = [c for c in columns if c not in key]
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {sql}", params)
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {sql} ON CONFLICT ({', '.join(key)}) DO UPDATE "
+                       f"SET {', '.join(f'{c} = excluded.{c}' for c in values)}", params)
 
 
 def done_cycle_months(cycles):
@@ -162,14 +168,17 @@ def rebuild_done_cycles(enterprise_ids=None):
         enterprise_ids = list(enterprise_ids)
         months, cycles = months.filter(enterprise_id__in=enterprise_ids), cycles.filter(enterprise_id__in=enterprise_ids)
     months.delete()
-    _insert_select(DoneCycleMonth, ["enterprise_id", "cycle", "month", "last_month", "n"], done_cycle_months(cycles))
+    _insert_select(DoneCycleMonth, ["enterprise_id", "cycle", "month", "last_month", "n"],
+                   ["enterprise_id", "cycle", "month", "last_month"], done_cycle_months(cycles))
 
 
 def rebuild_scan_months(enterprise_ids=None):
     """Recompute the scan months of ``enterprise_ids`` (all when None) from ``Scan``, two statements."""
-    months, scans = ScanMonth.objects.all(), Scan.objects.all()
+    # a WHERE in the SELECT even for all scans: SQLite parses INSERT ... SELECT ... ON CONFLICT only so
+    months, scans = ScanMonth.objects.all(), Scan.objects.filter(pk__isnull=False)
     if enterprise_ids is not None:
         enterprise_ids = list(enterprise_ids)
         months, scans = months.filter(enterprise_id__in=enterprise_ids), scans.filter(enterprise_id__in=enterprise_ids)
     months.delete()
-    _insert_select(ScanMonth, ["township_id", "enterprise_id", "month", "n", "principal"], scan_months(scans))
+    _insert_select(ScanMonth, ["township_id", "enterprise_id", "month", "n", "principal"],
+                   ["township_id", "enterprise_id", "month"], scan_months(scans))
