@@ -182,7 +182,7 @@ def _ending(floor, limits, limit):
         elif kind == CheckCycle.WEEK:
             lo, hi = floor - datetime.timedelta(days=6), top - datetime.timedelta(days=7)
         else:
-            lo, hi = _first_start(kind, floor - datetime.timedelta(days=92)), None
+            lo = _first_start(kind, floor - datetime.timedelta(days=92))
             starts = []
             while True:
                 stop = next_start(kind, lo)
