@@ -279,8 +279,14 @@ def tally(period, *, region=None, enterprise=None, by_township=False):
              .filter(rollups.COUNTS).exclude(enterprise_id__in=never).order_by())
     no_detail = dict(one_cycle=Value(None, output_field=CharField()), one_start=Value(None, output_field=DateField()),
                      one_shift=Value(None, output_field=IntegerField()))
-    parts = [valid.filter(detail, ended).values("enterprise_id").annotate(
-        one_cycle=F("cycle"), one_start=F("cycle_start"), one_shift=F("shift"), n=Count("pk"))]
+    one_by_one = dict(one_cycle=F("cycle"), one_start=F("cycle_start"), one_shift=F("shift"), n=Count("pk"))
+    recent = Q(cycle=CheckCycle.SHIFT, cycle_start__gte=today - ONE_DAY)
+    parts = [valid.filter(recent, ended).exclude(enterprise_id__in=partial).values("enterprise_id").annotate(**one_by_one)]
+    if partial:
+        # the points' side filtered by enterprise too: the join then reads these enterprises' points
+        # through their index instead of hashing every point
+        parts.append(valid.filter(ended, enterprise_id__in=partial, point__enterprise_id__in=partial)
+                     .values("enterprise_id").annotate(**one_by_one))
     first, last = rollups.whole_months(start, stop)
     if first < last:
         # a done cycle of a whole month whose last month is before ``floor`` has ended by ``limit``
