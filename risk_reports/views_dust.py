@@ -132,6 +132,13 @@ def dust_codes(request):
     return render(request, "risk_reports/dust_codes.html", {"enterprise": enterprise, "labels": labels})
 
 
+def dust_status_signed_out(request):
+    """The day's status fragment for a page whose session has expired: sign in to see it."""
+    response = render(request, "risk_reports/_dust_status.html", {"signed_out": True})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def dust_upload_page(request, token):
     """What /c/<token>/ shows for a dust site's code: the day's photo, sent through the outbox."""
     user = request.user
@@ -160,11 +167,19 @@ def dust_upload_page(request, token):
         else:
             messages.success(request, _("Today's cleaning photo is recorded."))
             return redirect(f"{request.path}?done=1")
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     current = DustUpload.objects.filter(site=site, day=today, sent_back_at__isnull=True).first()
+    status = {"site": site, "today": today, "current": current, "as_of": now}
+    if request.method == "GET" and request.GET.get("status") == "1":
+        # the day's status, fetched by the page (cached for a shop floor without signal) whenever it
+        # opens with the network up, so that yesterday's "already uploaded" never stands for today's
+        response = render(request, "risk_reports/_dust_status.html", status)
+        response["Cache-Control"] = "private, no-store"
+        return response
     response = render(request, "risk_reports/dust_upload.html", {
-        "site": site, "token": token, "client_key": client_key, "errors": errors, "today": today,
-        "current": current, "opened_at": request.POST.get("opened_at") or timezone.now().isoformat()})
+        **status, "token": token, "client_key": client_key, "errors": errors,
+        "opened_at": request.POST.get("opened_at") or now.isoformat()})
     if request.method == "GET" and not request.GET:
         patch_cache_control(response, private=True, max_age=12 * 3600)
     return response

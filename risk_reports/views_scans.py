@@ -60,6 +60,12 @@ def scan(request, token):
     gets the same neutral page (404)."""
     user = request.user
     if not user.is_authenticated:
+        if request.GET.get("status") == "1":
+            # a dust page's status fetch after the session expired: a fragment, not the sign-in page
+            # swapped into the page (the same answer whatever the token)
+            from . import views_dust
+
+            return views_dust.dust_status_signed_out(request)
         return redirect_to_login(request.get_full_path())
     try:
         code = scan_code(user=user, token=token)

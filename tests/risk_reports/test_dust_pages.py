@@ -26,6 +26,31 @@ def test_the_sites_code_opens_the_days_upload_form(client, world, site):
     assert 'id="dust-form"' in body and "抛光车间" in body and 'data-outbox="dust"' in body
 
 
+def test_the_cached_page_asks_for_the_days_status_as_it_opens(client, world, site, clock):
+    client.force_login(world.staff)
+    page = client.get(f"/c/{site.token}/")
+    assert "max-age=43200" in page["Cache-Control"]  # kept on the phone for the shop floor
+    assert f'hx-get="/c/{site.token}/?status=1" hx-trigger="load"' in page.content.decode()
+    status = client.get(f"/c/{site.token}/?status=1")
+    assert status["Cache-Control"] == "private, no-store"
+    body = status.content.decode()
+    assert "2026-11-16" in body and 'id="dust-current"' not in body and "hx-trigger" not in body
+    make_upload(site, world.staff, TODAY)
+    assert 'id="dust-current"' in client.get(f"/c/{site.token}/?status=1").content.decode()
+    # the next morning the page cached yesterday (with its "already uploaded") gets today's status,
+    # or, the session having expired overnight, a fragment asking to sign in (not the sign-in page)
+    clock.move_to(datetime.datetime(2026, 11, 17, 8, tzinfo=datetime.timezone(datetime.timedelta(hours=8))))
+    expired = client.get(f"/c/{site.token}/?status=1")
+    assert expired.status_code == 200 and 'id="dust-signed-out"' in expired.content.decode()
+    assert 'id="dust-signed-out"' in client.get("/c/forged-token-123/?status=1").content.decode()  # the same for any
+    client.force_login(world.staff)
+    body = client.get(f"/c/{site.token}/?status=1").content.decode()
+    assert "2026-11-17" in body and 'id="dust-current"' not in body
+    # someone else's: nothing of it
+    client.force_login(world.luoyang_inspector)
+    assert client.get(f"/c/{site.token}/?status=1").status_code in (403, 404)
+
+
 def test_the_no_script_form_uploads(client, world, site):
     client.force_login(world.staff)
     response = client.post(f"/c/{site.token}/", {"client_key": "page-key-0001", "opened_at": "2026-11-16T09:00:00+08:00",
