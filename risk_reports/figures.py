@@ -146,10 +146,9 @@ def enterprises_using(region, period):
     return {child: len(enterprises) for child, enterprises in _scanning_enterprises(region, period).items()}
 
 
-def usage_rate(region, period):
-    """Producing enterprises on the roster with a scan in the period ÷ producing enterprises on the
-    roster (seed 001: 99.77 %), by their current township: a scan month of the period's whole months
-    (``ScanMonth``) or a scan on its other days. One query."""
+def _producing_scanned(period):
+    """Producing enterprises on the roster annotated ``scanned``: a scan month of the period's whole
+    months (``ScanMonth``) or a scan on its other days."""
     first, last = rollups.whole_months(period.start, period.end + ONE_DAY)
     parts = []
     if first < last:
@@ -157,8 +156,29 @@ def usage_rate(region, period):
     if (first, last) != (period.start, period.end + ONE_DAY):
         parts.append(Exists(_scans(period).filter(_outside_whole_months(period), enterprise=OuterRef("pk"))))
     scanned = parts[0] if len(parts) == 1 else parts[0] | parts[1]
-    enterprises = Enterprise.objects.filter(status=Status.PRODUCING).annotate(scanned=scanned)
-    return grouped_rates(region, enterprises, Q(scanned=True), village="village", distinct=True)
+    return Enterprise.objects.filter(status=Status.PRODUCING).annotate(scanned=scanned)
+
+
+@registry.shared(widen=True)
+def _usage_by_township(region, period):
+    """``{township path: Rate(scanned, producing)}`` of the townships under ``region`` (above a
+    township) with a producing enterprise. One statement; widened in a ``batch(over=city)``."""
+    rows = (_producing_scanned(period).filter(under(region)).values_list("township__path")
+            .annotate(whole=Count("pk"), part=Count("pk", filter=Q(scanned=True))).order_by())
+    return {path: Rate(part, whole) for path, whole, part in rows}
+
+
+def usage_rate(region, period):
+    """Producing enterprises on the roster with a scan in the period ÷ producing enterprises on the
+    roster (seed 001: 99.77 %), by their current township. One query (above a township, from
+    ``_usage_by_township``, one pass for a city in a ``batch(over=city)``)."""
+    if region.level != Region.Level.TOWNSHIP:
+        out = {}
+        for child, parts in registry.part_of(region, _usage_by_township(region, period)).items():
+            if parts:
+                out[child] = sum(parts[1:], parts[0])
+        return out
+    return grouped_rates(region, _producing_scanned(period), Q(scanned=True), village="village", distinct=True)
 
 
 def principal_participation(region, period):
@@ -266,10 +286,31 @@ def points_per_enterprise(region, period):
 
 
 # -- hazards found by scanning ----------------------------------------------------------------------------------------
+@registry.shared(widen=True)
+def _scan_hazards_by_township(region, period):
+    """``{path: n}``: hazards found by scanning in the period under each unit down to the townships of
+    ``region`` (above a township), every unit present. One statement; widened in a ``batch(over=city)``."""
+    rows = (_scan_hazards(period).filter(under(region)).values_list("township__path").annotate(n=Count("pk"))
+            .order_by())
+    zeros = _units_under(region).order_by().annotate(n=Value(0, output_field=IntegerField())).values_list("path", "n")
+    out = {}
+    for path, n in rows.union(zeros, all=True):
+        out[path] = out.get(path, 0) + n
+    return out
+
+
+@registry.shared
+def _scan_hazard_counts(region, period):
+    if region.level != Region.Level.TOWNSHIP:
+        return {child: sum(parts) for child, parts in
+                registry.part_of(region, _scan_hazards_by_township(region, period)).items()}
+    return grouped_counts(region, _scan_hazards(period), n=Count("pk"))
+
+
 def scan_hazards(region, period):
     """Hazards found by scan self-checks in the period (seed 001 (三): 49 326), under the township at
-    the time. One query."""
-    return grouped_counts(region, _scan_hazards(period), n=Count("pk"))
+    the time. One query (above a township, from ``_scan_hazards_by_township``, shared in a batch)."""
+    return dict(_scan_hazard_counts(region, period))
 
 
 def scan_hazards_per_enterprise(region, period):
