@@ -63,10 +63,15 @@ def _scan_hazards(period):
 @registry.shared(widen=True)
 def _producing_by_township(region, period):
     """``{path: n}``: producing enterprises on the roster under each unit down to the townships of
-    ``region`` (above a township), every unit present (at zero, ``UNION ALL``-ed). One statement;
-    widened in a ``batch(over=city)``."""
-    rows = (Enterprise.objects.filter(under(region), status=Status.PRODUCING).values_list("township__path")
-            .annotate(n=Count("pk")).order_by())
+    ``region`` (above a township), every unit present. One statement; widened in a
+    ``batch(over=city)``."""
+    return _counts_by_township(region, Enterprise.objects.filter(status=Status.PRODUCING))
+
+
+def _counts_by_township(region, queryset):
+    """``{path: n}``: the rows of ``queryset`` (with a ``township``) under each unit down to the
+    townships of ``region``, every unit present (at zero, ``UNION ALL``-ed): one statement."""
+    rows = queryset.filter(under(region)).values_list("township__path").annotate(n=Count("pk")).order_by()
     zeros = _units_under(region).order_by().annotate(n=Value(0, output_field=IntegerField())).values_list("path", "n")
     out = {}
     for path, n in rows.union(zeros, all=True):
@@ -74,13 +79,17 @@ def _producing_by_township(region, period):
     return out
 
 
+def _summed(region, by_township):
+    """``{child: n}`` of ``region``'s children from a widened ``{path: n}``."""
+    return {child: sum(parts) for child, parts in registry.part_of(region, by_township).items()}
+
+
 @registry.shared
 def _producing(region, period):
     """Producing enterprises per child region: ``{child: n}``. One query below a township; above,
     summed from ``_producing_by_township``."""
     if region.level != Region.Level.TOWNSHIP:
-        return {child: sum(parts) for child, parts in
-                registry.part_of(region, _producing_by_township(region, period)).items()}
+        return _summed(region, _producing_by_township(region, period))
     return grouped_counts(region, Enterprise.objects.filter(status=Status.PRODUCING), village="village",
                           n=Count("pk"))
 
@@ -290,20 +299,13 @@ def points_per_enterprise(region, period):
 def _scan_hazards_by_township(region, period):
     """``{path: n}``: hazards found by scanning in the period under each unit down to the townships of
     ``region`` (above a township), every unit present. One statement; widened in a ``batch(over=city)``."""
-    rows = (_scan_hazards(period).filter(under(region)).values_list("township__path").annotate(n=Count("pk"))
-            .order_by())
-    zeros = _units_under(region).order_by().annotate(n=Value(0, output_field=IntegerField())).values_list("path", "n")
-    out = {}
-    for path, n in rows.union(zeros, all=True):
-        out[path] = out.get(path, 0) + n
-    return out
+    return _counts_by_township(region, _scan_hazards(period))
 
 
 @registry.shared
 def _scan_hazard_counts(region, period):
     if region.level != Region.Level.TOWNSHIP:
-        return {child: sum(parts) for child, parts in
-                registry.part_of(region, _scan_hazards_by_township(region, period)).items()}
+        return _summed(region, _scan_hazards_by_township(region, period))
     return grouped_counts(region, _scan_hazards(period), n=Count("pk"))
 
 
