@@ -3,6 +3,7 @@
 indexes as it found them."""
 import datetime
 from io import StringIO
+import os
 
 from django.core.management import call_command
 from django.db import connection
@@ -14,7 +15,10 @@ from portal.figures.periods import Period
 from risk_reports.cycles import cycle_of, tz
 from risk_reports.models import ChanganCode, PointHazard, RiskPoint, Scan, ScanCycle
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the city generator writes with COPY")
+# The generator writes with COPY, so it needs PostgreSQL. On the embedded SQLite the test skips,
+# except with CI=true, where it runs and fails: CI runs on PostgreSQL, and nothing may skip there.
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql" and os.environ.get("CI", "").lower() != "true",
+                                reason="the city generator writes with COPY (PostgreSQL)")
 
 
 def _schema(table):
