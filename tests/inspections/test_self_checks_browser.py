@@ -47,6 +47,9 @@ def test_an_enterprise_fills_its_self_check_list_on_a_phone(browser, live_server
     page.goto(f"{live_server.url}/inspections/self-checks/?state=sent")
     page.locator(f'a[href="/inspections/self-checks/{mine.pk}/fill/"]').click()
     expect(page).to_have_url(re.compile(rf"/inspections/self-checks/{mine.pk}/fill/$"))
+    # the URL changes as the page starts to arrive; its script takes the submit over only once the
+    # page has loaded (before that the form posts itself and the server answers in its own alert)
+    page.wait_for_load_state("load")
     items = page.locator(".self-check-item")
     count = items.count()
     assert count == mine.checklist.items.count()
