@@ -32,7 +32,7 @@ from portal.figures.queries import child_path, grouped_counts, grouped_rates, un
 from portal.figures.registry import Rate, Ratio
 
 from . import rollups
-from .models import RiskLevel, RiskPoint, Scan, ScanMonth
+from .models import PointLife, RiskLevel, RiskPoint, Scan, ScanMonth
 from .overdue import overdue_rates
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -231,21 +231,23 @@ def _by_level(rows):
     return out
 
 
-def _by_level_and_status(qs, *group):
-    """``qs`` (points) grouped by ``group``, class and whether the enterprise is producing."""
+def _by_level_and_status(qs, *group, n=Count("pk")):
+    """``qs`` (points, or their lives summing ``n``) grouped by ``group``, class and whether the
+    enterprise is producing."""
     producing = Case(When(enterprise__status=Status.PRODUCING, then=Value(True)), default=Value(False),
                      output_field=BooleanField())
-    return (qs.annotate(producing=producing).values_list(*group, "level", "producing").annotate(n=Count("pk"))
-            .order_by())
+    return qs.annotate(producing=producing).values_list(*group, "level", "producing").annotate(n=n).order_by()
 
 
 @registry.shared(widen=True)
 def _points_by_township(region, period):
     """``{path: {level: n, PRODUCING: n}}`` of the points alive at the period's end under the
     townships of ``region`` (above a township), every unit down to the townships present. One
-    statement; widened in a ``batch(over=city)``."""
-    rows = _by_level_and_status(_points(period).filter(under(region, "enterprise__township")),
-                                "enterprise__township__path")
+    statement over the points' lives (``PointLife``: a city's 480 000 points are some 90 000 rows);
+    widened in a ``batch(over=city)``."""
+    lives = PointLife.objects.filter(under(region, "enterprise__township"), created_on__lte=period.end,
+                                     retired_on__gt=period.end).exclude(enterprise__status=Status.DEREGISTERED)
+    rows = _by_level_and_status(lives, "enterprise__township__path", n=Sum("n"))
     return _by_level(rows.union(_zero_levels(_units_under(region)), all=True))
 
 

@@ -3,7 +3,7 @@ enterprise's risk points and their codes (``points``), the scan self-checks and 
 fill (``scans``)."""
 from .dictionary import (ACCIDENT_TYPE_CODES, MEASURE_KIND_CODES, METHOD_FACTORS, CheckCycle, GradingBand,
                          GradingMethod, GradingScale, RiskCategory, RiskLevel, plain)
-from .points import ChanganCode, GradingBasis, RiskPoint, ShiftSchedule
+from .points import ChanganCode, GradingBasis, PointLife, RiskPoint, ShiftSchedule
 from .scans import DoneCycleMonth, PointHazard, Scan, ScanCycle, ScanMonth
 
 # dust cleaning (issue 11 item 2)
@@ -18,7 +18,7 @@ from .maps import PointPlacement, SitePlan  # noqa: E402
 __all__ = [
     "ACCIDENT_TYPE_CODES", "MEASURE_KIND_CODES", "METHOD_FACTORS", "CheckCycle", "GradingBand", "GradingMethod",
     "GradingScale", "RiskCategory", "RiskLevel", "plain",
-    "ChanganCode", "GradingBasis", "RiskPoint", "ShiftSchedule",
+    "ChanganCode", "GradingBasis", "PointLife", "RiskPoint", "ShiftSchedule",
     "DoneCycleMonth", "PointHazard", "Scan", "ScanCycle", "ScanMonth",
     "DustEscalation", "DustSite", "DustUpload", "DutyRoster", "EscalationStep", "FlagReason",
     # risk reports (issue 11 item 1)

@@ -279,4 +279,5 @@ def shifts_set(*, enterprise, by, starts):
     schedule, _created = ShiftSchedule.objects.select_for_update().get_or_create(enterprise=enterprise)
     schedule.starts = sorted(times)
     schedule.save(update_fields=["starts", "updated_at"])
+    rollups.rebuild_done_cycles([enterprise.pk])  # a shift it no longer works no longer counts
     return schedule

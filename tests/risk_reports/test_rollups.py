@@ -1,5 +1,5 @@
-"""The roll-ups by month (``risk_reports.rollups``): what a scan adds as it is written is what a
-rebuild from ``ScanCycle`` and ``Scan`` finds, a change of a point's cycle or life rebuilds its
+"""The roll-ups (``risk_reports.rollups``): what a scan adds as it is written is what a rebuild from
+``ScanCycle`` and ``Scan`` finds, the points' lives follow every write of a point, a change of a point's cycle or life rebuilds its
 enterprise's done cycles, and the figures read through them are the figures read from ``ScanCycle``
 and ``Scan`` alone, for periods that start and end inside months, a running quarter and shifts of
 the last two days. On the hand-built city of ``test_figures_city`` (its figures are hand-counted
@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from portal.figures.periods import Period
 from risk_reports import overdue, rollups
 from portal.figures import registry
-from risk_reports.models import DoneCycleMonth, ScanMonth
-from risk_reports.services.points import point_update
+from risk_reports.models import DoneCycleMonth, PointLife, RiskPoint, ScanMonth
+from risk_reports.services.points import point_retire, point_update, shifts_set
 from tests.risk_reports.factories import make_point, make_scan
 from tests.risk_reports.test_figures_city import Q3, Q4, at, city  # noqa: F401 (the fixture)
 
@@ -95,6 +95,12 @@ def test_the_roll_up_changes_no_rate(city, period, now, clock, monkeypatch):
     def everything():
         out = {region.name: {pk: (t.due, t.done) for pk, t in overdue.tally(period, region=region).items()}
                for region in regions}
+        for region in regions:
+            # a city's and a district's overdue rates, read through the points' lives and the done
+            # cycles grouped by township, are the enterprises' tallies summed
+            rates = {child: (r.numerator, r.denominator) for child, r in overdue.overdue_rates(region, period).items()}
+            assert rates == by_enterprises(region, period)
+            out["overdue", region.name] = rates
         out["one"] = {pk: (t.due, t.done) for pk, t in overdue.tally(period, enterprise=city.a3x).items()}
         for name in ("risk.enterprises_using", "risk.usage_rate", "risk.principal_participation"):
             for region in regions:
@@ -111,13 +117,64 @@ def test_the_roll_up_changes_no_rate(city, period, now, clock, monkeypatch):
         assert any(done for tallies in rolled.values() for _due, done in tallies.values())
 
 
+def by_enterprises(region, period):
+    """``{child: (overdue, due)}``: ``overdue.tally``'s enterprises summed per child."""
+    out = {}
+    for t in overdue.tally(period, region=region).values():
+        if t.due:
+            n, d = out.get(t.child, (0, 0))
+            out[t.child] = (n + t.overdue, d + t.due)
+    return out
+
+
+def lives():
+    return sorted(PointLife.objects.values_list("enterprise_id", "cycle", "level", "created_on", "retired_on", "n"))
+
+
+def test_the_points_lives_follow_every_write_of_a_point(city):
+    """The triggers: a point recorded, graded, moved to another cycle, retired, written round the
+    services with ``update()``, deleted — the lives are what the points make them."""
+    assert lives() == sorted(rollups.point_lives(RiskPoint.objects.all()))
+    made = make_point(city.b2y, category="dust_collector", name="新增", cycle="week", level="blue",
+                      created_on=D(2026, 8, 10))
+    assert (city.b2y.pk, "week", "blue", D(2026, 8, 10), PointLife.ALIVE, 1) in lives()
+    point_update(point=made, by=None, cycle="day")
+    RiskPoint.objects.filter(pk=made.pk).update(level="red")
+    RiskPoint.objects.filter(pk=made.pk).update(name="改名")  # not a column of the roll-up: nothing moves
+    assert (city.b2y.pk, "day", "red", D(2026, 8, 10), PointLife.ALIVE, 1) in lives()
+    assert not PointLife.objects.filter(enterprise=city.b2y, cycle="week").exists()  # its empty row is gone
+    point_retire(point=made, by=None, on=D(2026, 9, 1))
+    assert (city.b2y.pk, "day", "red", D(2026, 8, 10), D(2026, 9, 1), 1) in lives()
+    assert lives() == sorted(rollups.point_lives(RiskPoint.objects.all()))
+    RiskPoint.objects.filter(pk=made.pk).delete()
+    assert not PointLife.objects.filter(enterprise=city.b2y, cycle="day").exists()
+    assert lives() == sorted(rollups.point_lives(RiskPoint.objects.all()))
+    call_command("rollups_rebuild", "--check", stdout=io.StringIO())
+
+
+def test_a_shift_the_enterprise_no_longer_works_is_not_done(city):
+    """甲三化工 goes from two shifts to one: its shift point owes one check a day, and the night shifts
+    scanned before no longer count — on the enterprise's rate and the city's alike."""
+    before = overdue.enterprise_rate(city.a3x, Q3)
+    assert (before.numerator, before.denominator) == (2, 7)  # 6 shifts + 1 quarter due, 4 + 1 done
+    shifts_set(enterprise=city.a3x, by=None, starts=["08:00"])
+    rate = overdue.enterprise_rate(city.a3x, Q3)
+    # the day shifts of 28, 29 and 30 September + the quarter due; 28/0, 30/0 and the quarter done
+    assert (rate.numerator, rate.denominator) == (1, 4)
+    assert {child: (r.numerator, r.denominator) for child, r in overdue.overdue_rates(city.city, Q3).items()} == \
+        by_enterprises(city.city, Q3)
+    call_command("rollups_rebuild", "--check", stdout=io.StringIO())
+
+
 def test_the_command_checks_and_rebuilds(city):
     call_command("rollups_rebuild", "--check", stdout=io.StringIO())
     ScanMonth.objects.filter(enterprise=city.a1x).update(principal=0)
     DoneCycleMonth.objects.filter(enterprise=city.b1x).delete()
+    PointLife.objects.filter(enterprise=city.b1x).update(n=5)
     with pytest.raises(CommandError):
         call_command("rollups_rebuild", "--check", stdout=io.StringIO())
     out = io.StringIO()
     call_command("rollups_rebuild", stdout=out)
-    assert "done-cycle months" in out.getvalue()
+    assert "done-cycle months" in out.getvalue() and "point lives" in out.getvalue()
     call_command("rollups_rebuild", "--check", stdout=io.StringIO())
+    assert lives() == sorted(rollups.point_lives(RiskPoint.objects.all()))
