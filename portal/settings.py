@@ -142,12 +142,19 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-elif env("DB_JIT", "off") == "off":
-    # PostgreSQL's JIT compiles a plan whose estimated cost is high: every figure over a quarter's
-    # scans is, and compiling took longer than running (10 s of JIT for a 7 s statement at the
-    # seeds' scale, bench/README.md). The portal's statements are short-lived and re-planned each
-    # time, so the compiled code is never reused: off unless DB_JIT=on.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+else:
+    _options = []
+    if env("DB_JIT", "off") == "off":
+        # PostgreSQL's JIT compiles a plan whose estimated cost is high: every figure over a quarter's
+        # scans is, and compiling took longer than running (10 s of JIT for a 7 s statement at the
+        # seeds' scale, bench/README.md). The portal's statements are short-lived and re-planned each
+        # time, so the compiled code is never reused: off unless DB_JIT=on.
+        _options.append("-c jit=off")
+    # The figures group tens of thousands of rows (a city's points by township and life): with
+    # PostgreSQL's default 4 MB the sort spills to disk and takes twice as long (bench/README.md).
+    # Per sort or hash of a statement, so a few connections' worth of it is all it ever uses.
+    _options.append(f"-c work_mem={env('DB_WORK_MEM', '32MB')}")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_options)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -105,10 +105,14 @@ def producing_spans(changes, start, stop):
     return joined
 
 
-def _history(enterprises, period):
+def _history(enterprises, period, dormant=None):
     """``{enterprise_id: spans}`` for the enterprises of ``enterprises`` *not* producing on every day
     of ``period``; the others are producing throughout. One query: only enterprises not producing
-    today or with a state change after the period's start can have been anything else."""
+    today or with a state change after the period's start can have been anything else.
+
+    With a set ``dormant``, the enterprises ``DORMANT`` selects (not producing, nothing changed since
+    before the period) go into it instead: a city's thousands of them are then left out by that
+    condition in SQL rather than by a list of ids."""
     start, stop = period.start, period.end + ONE_DAY
     moved = EnterpriseChange.objects.filter(enterprise=OuterRef("pk"), kind__in=STATE_KINDS, effective_date__gt=start)
     candidates = enterprises.filter(~Q(status=Status.PRODUCING) | Exists(moved)).values("pk")
@@ -122,10 +126,22 @@ def _history(enterprises, period):
         changes.setdefault(enterprise_id, []).append((day, status))
     out = {}
     for enterprise_id, history in changes.items():
+        if dormant is not None and history[-1][0] <= start:  # a candidate not producing and not moved
+            dormant.add(enterprise_id)
+            continue
         spans = producing_spans(history, start, stop)
         if spans != [(start, stop)]:
             out[enterprise_id] = spans
     return out
+
+
+def dormant(period):
+    """Rows (with an ``enterprise_id``) of the enterprises not producing now whose every state change
+    lies on or before the period's start: not producing on any day of it (``_history``'s
+    ``dormant``)."""
+    changes = EnterpriseChange.objects.filter(enterprise=OuterRef("enterprise_id"), kind__in=STATE_KINDS)
+    return (~Q(enterprise__status=Status.PRODUCING) & ~Exists(changes.filter(effective_date__gt=period.start))
+            & Exists(changes))
 
 
 # -- counting due cycles ---------------------------------------------------------------------------------------------
@@ -173,8 +189,8 @@ def _clip(spans, lo, hi):
 def _ending(floor, limits, limit):
     """The done cycles ending after ``floor`` and by their kind's limit, as ranges of their starts
     (so that the (township, cycle_start) index finds them): those of a whole month the roll-up
-    leaves to ``ScanCycle``. Nothing at all for a period ended before the month of now."""
-    where = Q(pk__in=[])
+    leaves to ``ScanCycle``. None for a period ended before the month of now."""
+    where = None
     for kind in CheckCycle.values:
         top = limits.get(kind, limit)
         if kind in (CheckCycle.SHIFT, CheckCycle.DAY):
@@ -192,11 +208,15 @@ def _ending(floor, limits, limit):
                     starts.append(lo)
                 lo = stop
             if starts:
-                where |= Q(cycle=kind, cycle_start__gte=starts[0], cycle_start__lte=starts[-1])
+                where = _or(where, Q(cycle=kind, cycle_start__gte=starts[0], cycle_start__lte=starts[-1]))
             continue
         if lo <= hi:
-            where |= Q(cycle=kind, cycle_start__gte=lo, cycle_start__lte=hi)
+            where = _or(where, Q(cycle=kind, cycle_start__gte=lo, cycle_start__lte=hi))
     return where
+
+
+def _or(a, b):
+    return b if a is None else a | b
 
 
 def tally(period, *, region=None, enterprise=None):
@@ -274,7 +294,7 @@ def _read_under(region, period):
     return Q(township__in=townships) | Q(enterprise_id__in=moved.values("enterprise_id"))
 
 
-def _done(period, now, key, mine, rolled, spans_of, schedules):
+def _done(period, now, key, mine, rolled, spans_of, schedules, left_out=None):
     """``(key, n)``: the done cycles of ``period`` that are due (period, life, ended, current kind and
     shifts), grouped by ``key`` (an expression over the enterprise), in one statement of UNION ALL-ed
     parts:
@@ -287,11 +307,12 @@ def _done(period, now, key, mine, rolled, spans_of, schedules):
       throughout (``spans_of``; left out of the other two) and the shifts of the last two days, whose
       end their enterprise's ``schedules`` decide.
 
-    ``rolled`` selects the roll-up's rows of the same enterprises."""
+    ``rolled`` selects the roll-up's rows of the same enterprises; ``left_out`` rows are of
+    enterprises not producing in the period."""
     today = now.astimezone(tz()).date()
     start, stop = period.start, period.end + ONE_DAY
-    partial = set(spans_of)
     never = {e for e, spans in spans_of.items() if not spans}
+    partial = set(spans_of) - never  # the others are left out altogether
     limits = {CheckCycle.SHIFT: min(stop, today + ONE_DAY)}
     limit = min(stop, today)
     ended = (Q(cycle=CheckCycle.SHIFT, cycle_stop__lte=limits[CheckCycle.SHIFT])
@@ -300,12 +321,18 @@ def _done(period, now, key, mine, rolled, spans_of, schedules):
     detail = recent | Q(enterprise_id__in=partial) if partial else recent
     valid = (rollups.with_stop(ScanCycle.objects.filter(mine, cycle_start__gte=start, cycle_start__lt=stop))
              .filter(rollups.COUNTS).exclude(enterprise_id__in=never).order_by())
+    months = DoneCycleMonth.objects.exclude(enterprise_id__in=spans_of)
+    if left_out is not None:
+        valid, months = valid.exclude(left_out), months.exclude(left_out)
     grouped = dict(one_enterprise=Value(None, output_field=IntegerField()),
                    one_cycle=Value(None, output_field=CharField()), one_start=Value(None, output_field=DateField()),
                    one_shift=Value(None, output_field=IntegerField()))
     one_by_one = dict(one_enterprise=F("enterprise_id"), one_cycle=F("cycle"), one_start=F("cycle_start"),
                       one_shift=F("shift"), n=Count("pk"))
-    parts = [valid.filter(recent, ended).exclude(enterprise_id__in=partial).values(key=key).annotate(**one_by_one)]
+    parts = []
+    if today - ONE_DAY < stop:  # a shift of the last two days may lie in the period
+        parts.append(valid.filter(recent, ended).exclude(enterprise_id__in=partial).values(key=key)
+                     .annotate(**one_by_one))
     if partial:
         # the points' side filtered by enterprise too: the join then reads these enterprises' points
         # through their index instead of hashing every point
@@ -316,13 +343,18 @@ def _done(period, now, key, mine, rolled, spans_of, schedules):
         # a done cycle of a whole month whose last month is before ``floor`` has ended by ``limit``
         # (and a shift of the last two days never is: it is looked at one by one)
         floor = min(limit, today - ONE_DAY).replace(day=1)
-        parts.append(DoneCycleMonth.objects.filter(rolled, month__gte=first, month__lt=last, last_month__lt=floor)
-                     .exclude(enterprise_id__in=partial).order_by().values(key=key)
+        parts.append(months.filter(rolled, month__gte=first, month__lt=last, last_month__lt=floor)
+                     .order_by().values(key=key)
                      .annotate(**grouped, n=Sum("n")))
-        edges = ~Q(cycle_start__gte=first, cycle_start__lt=last) | _ending(floor, limits, limit)
+        edges = _ending(floor, limits, limit)
+        if (first, last) != (start, stop):
+            edges = _or(edges, ~Q(cycle_start__gte=first, cycle_start__lt=last))
     else:
         edges = Q()
-    parts.append(valid.filter(edges, ended).exclude(detail).values(key=key).annotate(**grouped, n=Count("pk")))
+    if edges is not None:
+        parts.append(valid.filter(edges, ended).exclude(detail).values(key=key).annotate(**grouped, n=Count("pk")))
+    if not parts:
+        return
     for row in parts[0].union(*parts[1:], all=True):
         if row["one_start"] is None or _counts(row, spans_of, schedules, now):
             yield row["key"], row["n"]
@@ -361,13 +393,16 @@ def _rates_by_township(region, period):
     of 480 000 points and 330 000 months per enterprise (``bench/risk_figures.py``)."""
     now = _now()
     start, stop = period.start, period.end + ONE_DAY
-    spans_of = _history(Enterprise.objects.filter(township__path__startswith=region.path), period)   # query 1
-    partial = set(spans_of)
+    asleep = set()
+    spans_of = _history(Enterprise.objects.filter(township__path__startswith=region.path), period,    # query 1
+                        dormant=asleep)
+    left_out = dormant(period)
     never = {e for e, spans in spans_of.items() if not spans}
+    partial = set(spans_of) - never
     own = Q(enterprise_id__in=partial) | Q(cycle=CheckCycle.SHIFT) if partial else Q(cycle=CheckCycle.SHIFT)
     lives = (PointLife.objects.filter(enterprise__township__path__startswith=region.path,             # query 2
                                       created_on__lte=period.end, retired_on__gt=start)
-             .exclude(enterprise_id__in=never)
+             .exclude(left_out).exclude(enterprise_id__in=never)
              .annotate(path=F("enterprise__township__path"),
                        one=Case(When(own, then=F("enterprise_id")), default=None, output_field=IntegerField()),
                        lo=Greatest("created_on", Value(start)), hi=Least("retired_on", Value(stop)),
@@ -380,7 +415,7 @@ def _rates_by_township(region, period):
     done = {}
     rolled = Q(enterprise__township__path__startswith=region.path)
     for path, n in _done(period, now, F("enterprise__township__path"), _read_under(region, period) & rolled,  # query 3
-                         rolled, spans_of, schedules):
+                         rolled, spans_of, schedules, left_out):
         done[path] = done.get(path, 0) + n
     return {path: Rate(n - done.get(path, 0), n) for path, n in due.items() if n}
 

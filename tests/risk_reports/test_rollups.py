@@ -10,6 +10,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from enterprises.services import enterprise_change_status
 from portal.figures.periods import Period
 from risk_reports import overdue, rollups
 from portal.figures import registry
@@ -164,6 +165,24 @@ def test_a_shift_the_enterprise_no_longer_works_is_not_done(city):
     assert {child: (r.numerator, r.denominator) for child, r in overdue.overdue_rates(city.city, Q3).items()} == \
         by_enterprises(city.city, Q3)
     call_command("rollups_rebuild", "--check", stdout=io.StringIO())
+
+
+def test_an_enterprise_suspended_back_to_before_the_quarter_owes_nothing_and_did_nothing(city):
+    """乙二包装 scanned in July; its suspension is recorded later, effective 1 June: in the third
+    quarter it was never producing, so neither its due cycles nor its done ones (in the roll-up by
+    month) count — on the city's rates as on the enterprises'. Before it, its township 乙二 has
+    b2x's 9 due and b2y's 3 due, 1 done."""
+    b2 = city.b2.path
+    rates = {child: (r.numerator, r.denominator) for child, r in overdue.overdue_rates(city.b, Q3).items()}
+    assert rates[b2] == (11, 12)
+    enterprise_change_status(enterprise=city.b2y, by=None, status="suspended", effective_date=D(2026, 6, 1),
+                             reason="停产整顿")
+    assert DoneCycleMonth.objects.filter(enterprise=city.b2y).exists()  # its July scan is still rolled up
+    rates = {child: (r.numerator, r.denominator) for child, r in overdue.overdue_rates(city.b, Q3).items()}
+    assert rates[b2] == (9, 9)
+    for region in (city.city, city.b):
+        assert {child: (r.numerator, r.denominator) for child, r in overdue.overdue_rates(region, Q3).items()} == \
+            by_enterprises(region, Q3)
 
 
 def test_the_command_checks_and_rebuilds(city):
