@@ -19,22 +19,27 @@ Conventions, decided here once:
   once it has ended. Weeks, months and quarters must lie wholly inside (an ISO week crossing the
   quarter's boundary is due in neither quarter).
 - The point's *current* check cycle and its enterprise's current shift schedule apply to the whole
-  period; done cycles of another kind (the cycle changed) do not count, and an enterprise's done
-  cycles are capped at its due ones.
+  period; done cycles of another kind (the cycle changed), or of a shift the enterprise no longer
+  works, do not count.
+- An enterprise not producing now whose every state change lies on or before the period's start
+  was producing on no day of it: a city's figures leave the thousands of such enterprises out by
+  that condition in SQL (``dormant``) rather than one by one.
 - A point is counted under its enterprise's *current* township (and village below a township), its
   done cycles too, so both sides of the rate always meet; a transferred enterprise takes its
   record with it. (Scans themselves, for the other figures, stay under the township at the time.)
 
 Cost (the seeds' scale: 480 000 points, 6 000 000 scans a quarter): three queries whatever the
 number of townships — the status history of the few enterprises not producing throughout, the
-points grouped by (child, enterprise, cycle, clipped life), the done cycles counted per enterprise —
-with the due cycles of each group counted arithmetically in Python. The done cycles of a period's
-whole months come from their roll-up by month (``risk_reports.rollups.DoneCycleMonth``); only the
-days outside whole months, the cycles ending in the month of now and the cycles that need a
+points grouped by clipped life, the done cycles counted — with the due cycles of each group counted
+arithmetically in Python. A city's townships (``_rates_by_township``) read only roll-ups for that:
+the points' lives (``PointLife``, kept by triggers) grouped by (township, cycle, clipped life), and
+the done cycles of a period's whole months by month (``DoneCycleMonth``), grouped by township; only
+the days outside whole months, the cycles ending in the month of now and the cycles that need a
 per-enterprise look (a partly suspended enterprise, a shift that started yesterday or today) are
 read from ``ScanCycle``, in the same statement (UNION ALL). For the seed-scale city's quarter the
-done cycles' statement went from 7 s (six million rows joined to the points) to 0.3 s, the whole
-tally to 1.2 s (``bench/risk_figures.py``).
+done cycles' statement went from 7 s (six million rows joined to the points) to 0.12 s, the whole
+rate from 12 s to 0.35 s (``bench/risk_figures.py``). ``tally`` — one enterprise, a township's
+villages, the to-do lists — reads the points themselves; a test holds the two ways to one answer.
 """
 import datetime
 from dataclasses import dataclass

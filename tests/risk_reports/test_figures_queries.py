@@ -67,16 +67,15 @@ def district(db):
 COSTS = [
     ("risk.enterprises_using", 2, "the townships under the district; scans grouped by (township, enterprise)"),
     ("risk.usage_rate", 1, "producing enterprises with Exists(scan), grouped by child"),
-    ("risk.points", 1, "points alive at the end grouped by child"),
+    ("risk.points", 1, "the points' lives alive at the end grouped by (township, class, producing or not)"),
     ("risk.points_red", 1, "the same, of one class"),
     ("risk.points_significant", 1, "the same, of two classes"),
     ("risk.points_per_enterprise", 2, "points alive by (township, class, producing or not), shared with the point "
                                       "counts; producing enterprises by township"),
     ("risk.scan_hazards", 1, "scan hazards grouped by child"),
     ("risk.scan_hazards_per_enterprise", 2, "scan hazards grouped by child; producing enterprises by township"),
-    ("risk.overdue_rate", 3, "the history of enterprises not producing throughout; points grouped by "
-                             "(child, enterprise, cycle, clipped life); done cycles grouped by (child, enterprise, "
-                             "cycle)"),
+    ("risk.overdue_rate", 3, "the history of enterprises not producing throughout; the points' lives grouped by "
+                             "(township, cycle, clipped life); done cycles grouped by township"),
     ("risk.principal_participation", 2, "the townships under the district; scans grouped by (township, enterprise) "
                                         "with the principal's scans counted"),
 ]
