@@ -21,9 +21,9 @@ Conventions, decided here once:
 - The point's *current* check cycle and its enterprise's current shift schedule apply to the whole
   period; done cycles of another kind (the cycle changed), or of a shift the enterprise no longer
   works, do not count.
-- An enterprise not producing now whose every state change lies on or before the period's start
-  was producing on no day of it: a city's figures leave the thousands of such enterprises out by
-  that condition in SQL (``dormant``) rather than one by one.
+- A city has thousands of enterprises producing on no day of a period: their ids go to SQL as
+  one array parameter (``AmongIds``), which Django does not prepare one by one and PostgreSQL
+  hashes.
 - A point is counted under its enterprise's *current* township (and village below a township), its
   done cycles too, so both sides of the rate always meet; a transferred enterprise takes its
   record with it. (Scans themselves, for the other figures, stay under the township at the time.)
@@ -42,10 +42,12 @@ rate from 12 s to 0.35 s (``bench/risk_figures.py``). ``tally`` — one enterpri
 villages, the to-do lists — reads the points themselves; a test holds the two ways to one answer.
 """
 import datetime
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import Case, CharField, Count, DateField, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import (BooleanField, Case, CharField, Count, DateField, Exists, F, Func, IntegerField, OuterRef,
+                              Q, Sum, Value, When)
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
@@ -110,14 +112,10 @@ def producing_spans(changes, start, stop):
     return joined
 
 
-def _history(enterprises, period, dormant=None):
+def _history(enterprises, period):
     """``{enterprise_id: spans}`` for the enterprises of ``enterprises`` *not* producing on every day
     of ``period``; the others are producing throughout. One query: only enterprises not producing
-    today or with a state change after the period's start can have been anything else.
-
-    With a set ``dormant``, the enterprises ``DORMANT`` selects (not producing, nothing changed since
-    before the period) go into it instead: a city's thousands of them are then left out by that
-    condition in SQL rather than by a list of ids."""
+    today or with a state change after the period's start can have been anything else."""
     start, stop = period.start, period.end + ONE_DAY
     moved = EnterpriseChange.objects.filter(enterprise=OuterRef("pk"), kind__in=STATE_KINDS, effective_date__gt=start)
     candidates = enterprises.filter(~Q(status=Status.PRODUCING) | Exists(moved)).values("pk")
@@ -131,22 +129,10 @@ def _history(enterprises, period, dormant=None):
         changes.setdefault(enterprise_id, []).append((day, status))
     out = {}
     for enterprise_id, history in changes.items():
-        if dormant is not None and history[-1][0] <= start:  # a candidate not producing and not moved
-            dormant.add(enterprise_id)
-            continue
         spans = producing_spans(history, start, stop)
         if spans != [(start, stop)]:
             out[enterprise_id] = spans
     return out
-
-
-def dormant(period):
-    """Rows (with an ``enterprise_id``) of the enterprises not producing now whose every state change
-    lies on or before the period's start: not producing on any day of it (``_history``'s
-    ``dormant``)."""
-    changes = EnterpriseChange.objects.filter(enterprise=OuterRef("enterprise_id"), kind__in=STATE_KINDS)
-    return (~Q(enterprise__status=Status.PRODUCING) & ~Exists(changes.filter(effective_date__gt=period.start))
-            & Exists(changes))
 
 
 # -- counting due cycles ---------------------------------------------------------------------------------------------
@@ -286,20 +272,24 @@ def _due(kind, lo, hi, starts, spans, now, schedules, enterprise_id):
     return sum(count_due(kind, a, b, now, starts) for a, b in _clip(spans, lo, hi))
 
 
-def _read_under(region, period):
+def _read_under(region, period, townships=None):
     """Where the done cycles of ``region``'s enterprises are read. A done cycle carries the township
     at the time; the region's own townships find nearly all of its enterprises' done cycles through
     the (township, cycle_start) index, so a district reads its share of the quarter, not the city's.
     Only an enterprise transferred since the period began (effective or recorded) may have done
-    cycles under another township: those by id."""
-    townships = Region.objects.filter(path__startswith=region.path, level=Region.Level.TOWNSHIP).values("pk")
+    cycles under another township: those by id. ``townships``: the ids of the region's townships,
+    when the caller has them."""
+    if townships is None:
+        townships = Region.objects.filter(path__startswith=region.path, level=Region.Level.TOWNSHIP).values("pk")
+    else:
+        townships = list(townships)  # the ids
     moved = EnterpriseChange.objects.filter(kind=EnterpriseChange.Kind.TRANSFER,
                                             enterprise__township__path__startswith=region.path).filter(
         Q(effective_date__gt=period.start) | Q(at__gte=datetime.datetime.combine(period.start, datetime.time(), tz())))
     return Q(township__in=townships) | Q(enterprise_id__in=moved.values("enterprise_id"))
 
 
-def _done(period, now, key, mine, rolled, spans_of, schedules, left_out=None):
+def _done(period, now, key, mine, rolled, spans_of, schedules, left_out=()):
     """``(key, n)``: the done cycles of ``period`` that are due (period, life, ended, current kind and
     shifts), grouped by ``key`` (an expression over the enterprise), in one statement of UNION ALL-ed
     parts:
@@ -308,27 +298,34 @@ def _done(period, now, key, mine, rolled, spans_of, schedules, left_out=None):
       cycles that ended by the start of the month of the period's end or of yesterday;
     - from ``ScanCycle`` (``mine`` the rows to read), the others: outside a whole month, or ending
       after that month's start;
-    - one by one, the done cycles that need a per-enterprise look: those of enterprises not producing
-      throughout (``spans_of``; left out of the other two) and the shifts of the last two days, whose
-      end their enterprise's ``schedules`` decide.
+    - those of the enterprises not producing throughout (``spans_of``; left out of the other two):
+      inside their one producing span (``SpanEdge``), or one by one when they had several;
+    - one by one, the shifts of the last two days, whose end their enterprise's ``schedules``
+      decide.
 
-    ``rolled`` selects the roll-up's rows of the same enterprises; ``left_out`` rows are of
-    enterprises not producing in the period."""
+    ``rolled`` selects the roll-up's rows of the same enterprises; ``left_out``: more enterprises
+    not producing on any day of the period (besides those with no span in ``spans_of``)."""
     today = now.astimezone(tz()).date()
     start, stop = period.start, period.end + ONE_DAY
-    never = {e for e, spans in spans_of.items() if not spans}
+    never = {e for e, spans in spans_of.items() if not spans} | set(left_out)
     partial = set(spans_of) - never  # the others are left out altogether
+    # most of them produced on one span of the period (stopped or started in it): theirs are counted
+    # in SQL against it; those of the others one by one
+    single = {e: spans[0] for e, spans in spans_of.items() if len(spans) == 1}
+    several = partial - set(single)
     limits = {CheckCycle.SHIFT: min(stop, today + ONE_DAY)}
     limit = min(stop, today)
     ended = (Q(cycle=CheckCycle.SHIFT, cycle_stop__lte=limits[CheckCycle.SHIFT])
              | (~Q(cycle=CheckCycle.SHIFT) & Q(cycle_stop__lte=limit)))
     recent = Q(cycle=CheckCycle.SHIFT, cycle_start__gte=today - ONE_DAY)
-    detail = recent | Q(enterprise_id__in=partial) if partial else recent
-    valid = (rollups.with_stop(ScanCycle.objects.filter(mine, cycle_start__gte=start, cycle_start__lt=stop))
-             .filter(rollups.COUNTS).exclude(enterprise_id__in=never).order_by())
-    months = DoneCycleMonth.objects.exclude(enterprise_id__in=spans_of)
-    if left_out is not None:
-        valid, months = valid.exclude(left_out), months.exclude(left_out)
+    detail = recent | AmongIds("enterprise_id", partial) if partial else recent
+    in_period = rollups.with_stop(ScanCycle.objects.filter(cycle_start__gte=start, cycle_start__lt=stop))
+    valid = in_period.filter(mine).filter(rollups.COUNTS).order_by()
+    months = DoneCycleMonth.objects.all()
+    if never:
+        valid = valid.filter(not_among("enterprise_id", never))
+    if never or partial:
+        months = months.filter(not_among("enterprise_id", never | partial))
     grouped = dict(one_enterprise=Value(None, output_field=IntegerField()),
                    one_cycle=Value(None, output_field=CharField()), one_start=Value(None, output_field=DateField()),
                    one_shift=Value(None, output_field=IntegerField()))
@@ -336,13 +333,21 @@ def _done(period, now, key, mine, rolled, spans_of, schedules, left_out=None):
                       one_shift=F("shift"), n=Count("pk"))
     parts = []
     if today - ONE_DAY < stop:  # a shift of the last two days may lie in the period
-        parts.append(valid.filter(recent, ended).exclude(enterprise_id__in=partial).values(key=key)
-                     .annotate(**one_by_one))
-    if partial:
-        # the points' side filtered by enterprise too: the join then reads these enterprises' points
-        # through their index instead of hashing every point
-        parts.append(valid.filter(ended, enterprise_id__in=partial, point__enterprise_id__in=partial)
-                     .values(key=key).annotate(**one_by_one))
+        mixed = valid.filter(recent, ended)
+        if several:
+            mixed = mixed.filter(not_among("enterprise_id", several))
+        parts.append(mixed.values(key=key).annotate(**one_by_one))
+    # read by their ids (all under the region), the points' side too: the join then reads these
+    # enterprises' points through their index instead of hashing every point
+    if several:
+        parts.append(in_period.filter(ended, AmongIds("enterprise_id", several),
+                                      AmongIds("point__enterprise_id", several))
+                     .filter(rollups.COUNTS).values(key=key).annotate(**one_by_one))
+    if single:
+        inside = Q(cycle_start__gte=SpanEdge(single, 0), cycle_stop__lte=SpanEdge(single, 1))
+        parts.append(in_period.filter(ended, AmongIds("enterprise_id", single), AmongIds("point__enterprise_id", single))
+                     .filter(rollups.COUNTS, inside).exclude(recent).values(key=key)
+                     .annotate(**grouped, n=Count("pk")))
     first, last = rollups.whole_months(start, stop)
     if first < last:
         # a done cycle of a whole month whose last month is before ``floor`` has ended by ``limit``
@@ -365,6 +370,54 @@ def _done(period, now, key, mine, rolled, spans_of, schedules, left_out=None):
             yield row["key"], row["n"]
 
 
+class SpanEdge(Func):
+    """The first day (0) or the day after the last (1) of the one producing span of the row's
+    enterprise, looked up in ``spans`` (``{enterprise_id: (a, b)}``) passed as one JSON parameter:
+    hundreds of enterprises' spans in one statement without a condition per enterprise."""
+
+    output_field = DateField()
+
+    def __init__(self, spans, index):
+        super().__init__(F("enterprise_id"))
+        self.spans = json.dumps({str(e): [a.isoformat(), b.isoformat()] for e, (a, b) in spans.items()})
+        self.index = index
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"((%s::jsonb -> ({sql})::text) ->> {self.index})::date", [self.spans, *params]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"json_extract(%s, '$.\"' || ({sql}) || '\"[{self.index}]')", [self.spans, *params]
+
+
+class AmongIds(Func):
+    """Whether the row's ``field`` is one of ``ids``, the ids passed as one parameter: an array on
+    PostgreSQL (which hashes it), a JSON list on SQLite. Django's ``__in`` prepares and binds each
+    of thousands of ids on its own."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field, ids, *, among=True):
+        super().__init__(F(field))
+        self.ids, self.among = sorted(ids), among
+
+    def as_sql(self, compiler, connection, **extra):
+        # "<> ALL", not "NOT (= ANY)": only the first form is hashed for a long array
+        sql, params = compiler.compile(self.source_expressions[0])
+        # cast to the ids' own type: comparing bigint with an integer array is not hashed
+        return f"{sql} {'= ANY' if self.among else '<> ALL'}(%s::bigint[])", [*params, self.ids]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} {'' if self.among else 'NOT '}IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
+
+
+def not_among(field, ids):
+    """``AmongIds`` negated (use it in ``filter``, not ``exclude``)."""
+    return AmongIds(field, ids, among=False)
+
+
 def _counts(row, spans_of, schedules, now):
     """Whether a done cycle looked at one by one is due: inside a producing span of its enterprise,
     a shift that exists in its schedule and has ended."""
@@ -385,44 +438,46 @@ def _counts(row, spans_of, schedules, now):
 def _rates_by_township(region, period):
     """``{township path: Rate(overdue, due)}`` of the townships under ``region`` (above a township)
     with a due cycle: ``tally``'s counts summed per township without reading a point or a done
-    cycle of a whole month one by one. Three queries:
+    cycle of a whole month one by one. Four queries:
 
-    1. the history of the enterprises not producing throughout (``_history``);
-    2. the points' lives (``PointLife``, kept by triggers) alive in the period, grouped by (township,
+    1. the townships under ``region``: the rows below are grouped by their ids (integers sort and
+       hash faster than paths, and no row is joined to the regions);
+    2. the history of the enterprises not producing throughout (``_history``);
+    3. the points' lives (``PointLife``, kept by triggers) alive in the period, grouped by (township,
        cycle, clipped life) — per enterprise only for the enterprises not producing throughout and
        for shift points, whose enterprise's schedule decides their cycles;
-    3. the done cycles (``_done``) grouped by township.
+    4. the done cycles (``_done``) grouped by township.
 
     Widened in a ``registry.batch(over=city)``: one pass for the city serves each district. For the
-    seed-scale city's quarter it reads some 90 000 point lives and 110 000 done-cycle months instead
-    of 480 000 points and 330 000 months per enterprise (``bench/risk_figures.py``)."""
+    seed-scale city's quarter it reads some 150 000 point lives and 270 000 done-cycle months instead
+    of 480 000 points and the same months per enterprise (``bench/risk_figures.py``)."""
     now = _now()
     start, stop = period.start, period.end + ONE_DAY
-    asleep = set()
-    spans_of = _history(Enterprise.objects.filter(township__path__startswith=region.path), period,    # query 1
-                        dormant=asleep)
-    left_out = dormant(period)
+    townships = dict(Region.objects.filter(path__startswith=region.path, level=Region.Level.TOWNSHIP)  # query 1
+                     .values_list("pk", "path"))
+    here = Q(enterprise__township_id__in=list(townships))
+    spans_of = _history(Enterprise.objects.filter(township_id__in=list(townships)), period)           # query 2
     never = {e for e, spans in spans_of.items() if not spans}
     partial = set(spans_of) - never
-    own = Q(enterprise_id__in=partial) | Q(cycle=CheckCycle.SHIFT) if partial else Q(cycle=CheckCycle.SHIFT)
-    lives = (PointLife.objects.filter(enterprise__township__path__startswith=region.path,             # query 2
-                                      created_on__lte=period.end, retired_on__gt=start)
-             .exclude(left_out).exclude(enterprise_id__in=never)
-             .annotate(path=F("enterprise__township__path"),
+    own = AmongIds("enterprise_id", partial) | Q(cycle=CheckCycle.SHIFT) if partial else Q(cycle=CheckCycle.SHIFT)
+    lives = PointLife.objects.filter(here, created_on__lte=period.end, retired_on__gt=start)               # query 3
+    if never:
+        lives = lives.filter(not_among("enterprise_id", never))
+    lives = (lives
+             .annotate(township=F("enterprise__township_id"),
                        one=Case(When(own, then=F("enterprise_id")), default=None, output_field=IntegerField()),
                        lo=Greatest("created_on", Value(start)), hi=Least("retired_on", Value(stop)),
                        starts=Case(When(cycle=CheckCycle.SHIFT, then=F("enterprise__shift_schedule__starts"))))
-             .values_list("path", "one", "cycle", "lo", "hi", "starts").annotate(n=Sum("n")).order_by())
+             .values_list("township", "one", "cycle", "lo", "hi", "starts").annotate(n=Sum("n")).order_by())
     due, schedules = {}, {}
-    for path, enterprise_id, kind, lo, hi, starts, n in lives:
-        due[path] = due.get(path, 0) + _due(kind, lo, hi, starts, spans_of.get(enterprise_id), now, schedules,
-                                            enterprise_id) * n
+    for township, enterprise_id, kind, lo, hi, starts, n in lives:
+        due[township] = due.get(township, 0) + _due(kind, lo, hi, starts, spans_of.get(enterprise_id), now,
+                                                    schedules, enterprise_id) * n
     done = {}
-    rolled = Q(enterprise__township__path__startswith=region.path)
-    for path, n in _done(period, now, F("enterprise__township__path"), _read_under(region, period) & rolled,  # query 3
-                         rolled, spans_of, schedules, left_out):
-        done[path] = done.get(path, 0) + n
-    return {path: Rate(n - done.get(path, 0), n) for path, n in due.items() if n}
+    for township, n in _done(period, now, F("enterprise__township_id"), _read_under(region, period, townships)  # query 4
+                             & here, here, spans_of, schedules):
+        done[township] = done.get(township, 0) + n
+    return {townships[t]: Rate(n - done.get(t, 0), n) for t, n in due.items() if n}
 
 
 def overdue_rates(region, period):

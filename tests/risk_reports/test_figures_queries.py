@@ -74,8 +74,8 @@ COSTS = [
                                       "counts; producing enterprises by township"),
     ("risk.scan_hazards", 1, "scan hazards grouped by child"),
     ("risk.scan_hazards_per_enterprise", 2, "scan hazards grouped by child; producing enterprises by township"),
-    ("risk.overdue_rate", 3, "the history of enterprises not producing throughout; the points' lives grouped by "
-                             "(township, cycle, clipped life); done cycles grouped by township"),
+    ("risk.overdue_rate", 4, "the townships; the history of enterprises not producing throughout; the points' "
+                             "lives grouped by (township, cycle, clipped life); done cycles grouped by township"),
     ("risk.principal_participation", 2, "the townships under the district; scans grouped by (township, enterprise) "
                                         "with the principal's scans counted"),
 ]

@@ -185,6 +185,23 @@ def test_an_enterprise_suspended_back_to_before_the_quarter_owes_nothing_and_did
             by_enterprises(region, Q3)
 
 
+def test_an_enterprise_suspended_inside_the_quarter_counts_its_one_span(city):
+    """乙一冶金 (its month point scanned on 2 July, August and September, its quarter point once) is
+    suspended from 15 August: of the third quarter only July is due, and done; the quarter is not
+    wholly inside its producing days. Its done cycles are counted in SQL against its one span
+    (``overdue.SpanEdge``); a2z, suspended in August and back in September, keeps two spans, looked
+    at one by one."""
+    enterprise_change_status(enterprise=city.b1x, by=None, status="suspended", effective_date=D(2026, 8, 15),
+                             reason="停产整顿")
+    rate = overdue.enterprise_rate(city.b1x, Q3)
+    assert (rate.numerator, rate.denominator) == (0, 1)
+    rates = {child: (r.numerator, r.denominator) for child, r in overdue.overdue_rates(city.b, Q3).items()}
+    assert rates[city.b1.path] == (0, 1)
+    for region in (city.city, city.a, city.b):
+        assert {child: (r.numerator, r.denominator) for child, r in overdue.overdue_rates(region, Q3).items()} == \
+            by_enterprises(region, Q3)
+
+
 def test_the_command_checks_and_rebuilds(city):
     call_command("rollups_rebuild", "--check", stdout=io.StringIO())
     ScanMonth.objects.filter(enterprise=city.a1x).update(principal=0)
