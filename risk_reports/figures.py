@@ -327,7 +327,7 @@ def scan_hazards_per_enterprise(region, period):
 # -- overdue -------------------------------------------------------------------------------------------------------
 def overdue_rate(region, period):
     """Overdue cycles ÷ due cycles, summed over the unit's points (RULES.md §6; over 30 % is named:
-    threshold ``risk.overdue_rate_max``). Three queries (``risk_reports.overdue``)."""
+    threshold ``risk.overdue_rate_max``). Three or four queries (``risk_reports.overdue``)."""
     return overdue_rates(region, period)
 
 

@@ -28,18 +28,19 @@ Conventions, decided here once:
   done cycles too, so both sides of the rate always meet; a transferred enterprise takes its
   record with it. (Scans themselves, for the other figures, stay under the township at the time.)
 
-Cost (the seeds' scale: 480 000 points, 6 000 000 scans a quarter): three queries whatever the
-number of townships — the status history of the few enterprises not producing throughout, the
-points grouped by clipped life, the done cycles counted — with the due cycles of each group counted
-arithmetically in Python. A city's townships (``_rates_by_township``) read only roll-ups for that:
-the points' lives (``PointLife``, kept by triggers) grouped by (township, cycle, clipped life), and
-the done cycles of a period's whole months by month (``DoneCycleMonth``), grouped by township; only
-the days outside whole months, the cycles ending in the month of now and the cycles that need a
-per-enterprise look (a partly suspended enterprise, a shift that started yesterday or today) are
-read from ``ScanCycle``, in the same statement (UNION ALL). For the seed-scale city's quarter the
-done cycles' statement went from 7 s (six million rows joined to the points) to 0.12 s, the whole
-rate from 12 s to 0.35 s (``bench/risk_figures.py``). ``tally`` — one enterprise, a township's
-villages, the to-do lists — reads the points themselves; a test holds the two ways to one answer.
+Cost (the seeds' scale: 480 000 points, 6 000 000 scans a quarter): a fixed number of queries
+whatever the number of townships — the status history of the few enterprises not producing
+throughout, the points grouped by clipped life, the done cycles counted — with the due cycles of
+each group counted arithmetically in Python. A city's townships (``_rates_by_township``) read only
+roll-ups for that: the points' lives (``PointLife``, kept by triggers) grouped by (township, cycle,
+clipped life), and the done cycles of a period's whole months by month (``DoneCycleMonth``), grouped
+by township; ``ScanCycle`` is read only for the days outside whole months, the cycles ending in the
+month of now, the enterprises not producing throughout (held to their one producing span in SQL,
+or one by one when they had several) and the shifts of the last two days, in the same statement
+(UNION ALL). For the seed-scale city's quarter the done cycles' statement went from 7 s (six
+million rows joined to the points) to 0.1 s, the whole rate from 12 s to 0.24 s
+(``bench/risk_figures.py``). ``tally`` — one enterprise, a township's villages, the to-do lists —
+reads the points themselves; a test holds the two ways to one answer.
 """
 import datetime
 import json
@@ -482,7 +483,8 @@ def _rates_by_township(region, period):
 
 def overdue_rates(region, period):
     """``{child: Rate(overdue, due)}`` of ``region``'s children: the unit's overdue cycles over its
-    due cycles, summed over its points. Children without a due cycle are absent. Three queries."""
+    due cycles, summed over its points. Children without a due cycle are absent. Three queries for a
+    township's villages, four above (``_rates_by_township``)."""
     out = {}
     if region.level == Region.Level.TOWNSHIP:
         rates = ((entry.child, entry.rate) for entry in tally(period, region=region).values() if entry.due)
