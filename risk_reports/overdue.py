@@ -290,7 +290,7 @@ def _read_under(region, period, townships=None):
     return Q(township__in=townships) | Q(enterprise_id__in=moved.values("enterprise_id"))
 
 
-def _done(period, now, key, mine, rolled, spans_of, schedules, left_out=()):
+def _done(period, now, key, mine, rolled, spans_of, schedules):
     """``(key, n)``: the done cycles of ``period`` that are due (period, life, ended, current kind and
     shifts), grouped by ``key`` (an expression over the enterprise), in one statement of UNION ALL-ed
     parts:
@@ -304,11 +304,10 @@ def _done(period, now, key, mine, rolled, spans_of, schedules, left_out=()):
     - one by one, the shifts of the last two days, whose end their enterprise's ``schedules``
       decide.
 
-    ``rolled`` selects the roll-up's rows of the same enterprises; ``left_out``: more enterprises
-    not producing on any day of the period (besides those with no span in ``spans_of``)."""
+    ``rolled`` selects the roll-up's rows of the same enterprises."""
     today = now.astimezone(tz()).date()
     start, stop = period.start, period.end + ONE_DAY
-    never = {e for e, spans in spans_of.items() if not spans} | set(left_out)
+    never = {e for e, spans in spans_of.items() if not spans}
     partial = set(spans_of) - never  # the others are left out altogether
     # most of them produced on one span of the period (stopped or started in it): theirs are counted
     # in SQL against it; those of the others one by one
@@ -319,7 +318,6 @@ def _done(period, now, key, mine, rolled, spans_of, schedules, left_out=()):
     ended = (Q(cycle=CheckCycle.SHIFT, cycle_stop__lte=limits[CheckCycle.SHIFT])
              | (~Q(cycle=CheckCycle.SHIFT) & Q(cycle_stop__lte=limit)))
     recent = Q(cycle=CheckCycle.SHIFT, cycle_start__gte=today - ONE_DAY)
-    detail = recent | AmongIds("enterprise_id", partial) if partial else recent
     in_period = rollups.with_stop(ScanCycle.objects.filter(cycle_start__gte=start, cycle_start__lt=stop))
     valid = in_period.filter(mine).filter(rollups.COUNTS).order_by()
     months = DoneCycleMonth.objects.all()
@@ -363,7 +361,10 @@ def _done(period, now, key, mine, rolled, spans_of, schedules, left_out=()):
     else:
         edges = Q()
     if edges is not None:
-        parts.append(valid.filter(edges, ended).exclude(detail).values(key=key).annotate(**grouped, n=Count("pk")))
+        rest = valid.filter(edges, ended).exclude(recent)
+        if partial:
+            rest = rest.filter(not_among("enterprise_id", partial))
+        parts.append(rest.values(key=key).annotate(**grouped, n=Count("pk")))
     if not parts:
         return
     for row in parts[0].union(*parts[1:], all=True):
